@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vbridge: a transparent bridge between pairs of DPDK ports. This file owns the process
+ * lifecycle: options, EAL, ports, the worker lcores, housekeeping, and an orderly shutdown.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_version.h>
+
+#include "config.h"
+#include "fwd.h"
+#include "log.h"
+#include "port.h"
+#include "shm.h"
+#include "telemetry.h"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+static void
+usage(const char *prog)
+{
+	const struct vb_opt *opts;
+	unsigned int n, i;
+	char name[48];
+
+	printf("Usage: %s [EAL options] -- [options]\n"
+	       "\n"
+	       "Forward every frame received on one port of a pair, unchanged, out of the other.\n"
+	       "No MAC learning, no filtering. Ports are DPDK ethdev ports: NICs bound with\n"
+	       "dpdk-devbind.py, or --vdev virtual ones (net_af_xdp0,iface=eth1 ...).\n"
+	       "\n"
+	       "Options (each also a key of the configuration file, in its [section]):\n"
+	       "  %-26s %s\n", prog, "--config FILE", "read this INI file first "
+	       "(config/vbridge.ini documents it)");
+	opts = vb_config_options(&n);
+	for (i = 0; i < n; i++) {
+		unsigned int k;
+
+		snprintf(name, sizeof(name), "--%s %s", opts[i].key,
+			 opts[i].type == VB_OPT_BOOL ? "on|off" :
+			 opts[i].type == VB_OPT_PAIRS ? "LIST" : "N");
+		for (k = 2; name[k] != ' '; k++)
+			if (name[k] == '_')
+				name[k] = '-';
+		printf("  %-26s [%s] %s\n", name, opts[i].section, opts[i].help);
+	}
+	printf("  %-26s %s\n  %-26s %s\n"
+	       "\n"
+	       "EAL: give a main lcore for housekeeping and one worker lcore or more (-l 0,1);\n"
+	       "--file-prefix names the instance that vbridge-stat, dpdk-proc-info and\n"
+	       "dpdk-telemetry.py -f attach to.\n"
+	       "\n"
+	       "Exit status: 0 stopped by SIGINT/SIGTERM, 1 runtime failure, 2 usage or\n"
+	       "configuration error.\n"
+	       "Example: %s -l 0,1 --vdev net_af_xdp0,iface=eth1 --vdev net_af_xdp1,iface=eth2"
+	       " -- --pairs '(0,1)'\n",
+	       "--help", "this text", "--version", "print the version", prog);
+}
+
+static void
+on_signal(int sig __rte_unused)
+{
+	vb_fwd_request_stop();
+}
+
+/* What to tell the user when EAL refuses to start; returns the exit status. */
+static int
+eal_failed(void)
+{
+	int e = rte_errno;
+
+	fprintf(stderr, "vbridge: EAL initialisation failed: %s\n", rte_strerror(e));
+	switch (e) {
+	case EINVAL:
+		fprintf(stderr, "vbridge: check the EAL options before '--' (see above)\n");
+		return EXIT_USAGE;
+	case EACCES:
+	case ENOMEM:
+		fprintf(stderr, "vbridge: no usable hugepages? Reserve some with "
+			"'sudo scripts/hugepages.sh' (or dpdk-hugepages.py --setup 1G), or try "
+			"--no-huge (which disables vbridge-stat and dpdk-proc-info)\n");
+		return EXIT_RUNTIME;
+	case EALREADY:
+		fprintf(stderr, "vbridge: EAL was already initialised\n");
+		return EXIT_RUNTIME;
+	default:
+		fprintf(stderr, "vbridge: is another DPDK primary running with this "
+			"--file-prefix? Are you root?\n");
+		return EXIT_RUNTIME;
+	}
+}
+
+static void
+print_counters(const struct vb_shm *shm)
+{
+	struct vb_dir_ctrs sum;
+	unsigned int bp, r;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		const struct vb_port_info *pi = &shm->port[bp];
+
+		vb_shm_sum_dir(shm, bp, &sum);
+		printf("dir %u->%u %s->%s rx_frames=%" PRIu64 " rx_bytes=%" PRIu64
+		       " tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " dropped=%" PRIu64,
+		       bp, pi->peer, pi->name, shm->port[pi->peer].name, sum.rx_frames,
+		       sum.rx_bytes, sum.tx_frames, sum.tx_bytes, vb_dir_dropped(&sum));
+		for (r = 0; r < VB_DROP_REASONS; r++)
+			printf(" drop_%s=%" PRIu64, vb_drop_reason_name(r), sum.drop_frames[r]);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+/* Main lcore: never polls a port; wakes every few ms to watch links and signals. */
+static void
+housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
+{
+	const uint64_t poll_tsc = rte_get_tsc_hz() / 1000 * cfg->link_poll_ms;
+	uint64_t next_poll = 0, now;
+
+	while (!vb_fwd_stopping()) {
+		now = rte_get_tsc_cycles();
+		__atomic_store_n(&shm->heartbeat_tsc, now, __ATOMIC_RELAXED);
+		if (now >= next_poll) {
+			vb_ports_poll_links(shm, cfg->link_propagation);
+			next_poll = now + poll_tsc;
+		}
+		usleep(10 * 1000);
+	}
+}
+
+/* The part after "--" as its own argv, with the program name first, as getopt expects. */
+static char **
+app_args(int argc, char **argv, int *app_argc)
+{
+	static char *none[1];
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			/* Reuse the slot of "--" for the program name. */
+			argv[i] = argv[0];
+			*app_argc = argc - i;
+			return &argv[i];
+		}
+	none[0] = argv[0];
+	*app_argc = 1;
+	return none;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES] = { NULL };
+	struct vb_worker *workers = NULL;
+	struct vb_shm *shm = NULL;
+	struct vb_config cfg;
+	struct sigaction sa;
+	unsigned int nb_workers, lcore_id, w, bp, started = 0;
+	uint16_t nb_queues;
+	char err[512];
+	char **app_argv;
+	int app_argc, eal_argc, i, ret, status = EXIT_RUNTIME;
+
+	/* Options first: a typo is reported without touching hugepages or devices. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(argv[0]);
+			return EXIT_SUCCESS;
+		}
+	eal_argc = i;
+	vb_config_defaults(&cfg);
+	app_argv = app_args(argc, argv, &app_argc);
+	ret = vb_config_parse_args(&cfg, app_argc, app_argv, err, sizeof(err));
+	if (ret == VB_CONFIG_HELP) {
+		usage(argv[0]);
+		return EXIT_SUCCESS;
+	}
+	if (ret == VB_CONFIG_VERSION) {
+		printf("vbridge %s (DPDK %s)\n", VB_VERSION, rte_version());
+		return EXIT_SUCCESS;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "vbridge: %s\n", err);
+		return EXIT_USAGE;
+	}
+
+	ret = rte_eal_init(eal_argc, argv);
+	if (ret < 0)
+		return eal_failed();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	nb_workers = rte_lcore_count() - 1;
+	if (nb_workers == 0 || nb_workers > VB_MAX_WORKERS) {
+		fprintf(stderr, "vbridge: %u lcores given: vbridge needs a main lcore for "
+			"housekeeping and 1 to %d worker lcores, e.g. -l 0,1\n",
+			rte_lcore_count(), VB_MAX_WORKERS);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+
+	shm = vb_shm_create();
+	if (shm == NULL) {
+		fprintf(stderr, "vbridge: cannot reserve shared memory '%s': %s\n", VB_SHM_NAME,
+			rte_strerror(rte_errno));
+		goto cleanup;
+	}
+	shm->nb_workers = nb_workers;
+	shm->burst = cfg.burst;
+	shm->drain_us = cfg.drain_us;
+	shm->link_propagation = cfg.link_propagation;
+
+	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
+	if (ret == 0)
+		ret = vb_ports_queue_count(&cfg, shm, nb_workers, &nb_queues, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "vbridge: %s\n", err);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	ret = vb_pools_create(&cfg, shm, nb_queues, nb_workers, pools, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "vbridge: %s\n", err);
+		goto cleanup;
+	}
+	for (bp = 0; bp < shm->nb_ports; bp++, started++) {
+		ret = vb_port_start(&cfg, shm, bp, nb_queues, pools, err, sizeof(err));
+		if (ret != 0) {
+			fprintf(stderr, "vbridge: %s\n", err);
+			status = ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+			goto cleanup;
+		}
+	}
+	if (cfg.link_propagation)
+		vb_ports_probe_link_control(shm);
+
+	workers = rte_zmalloc("vb_workers", sizeof(*workers) * nb_workers, RTE_CACHE_LINE_SIZE);
+	if (workers == NULL) {
+		fprintf(stderr, "vbridge: out of memory for %u workers\n", nb_workers);
+		goto cleanup;
+	}
+	if (vb_fwd_plan(&cfg, shm, nb_queues, workers, nb_workers) != 0) {
+		fprintf(stderr, "vbridge: more than %d paths on one lcore: give more lcores or "
+			"fewer queues\n", VB_MAX_PATHS);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (vb_telemetry_register(shm) != 0)
+		VB_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
+
+	w = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+		workers[w].lcore_id = lcore_id;
+		rte_eal_remote_launch(vb_fwd_loop, &workers[w], lcore_id);
+		w++;
+	}
+	__atomic_store_n(&shm->state, VB_STATE_RUNNING, __ATOMIC_RELEASE);
+	for (bp = 0; bp < shm->nb_ports; bp += 2)
+		VB_LOG(INFO, "pair %s <-> %s", shm->port[bp].name, shm->port[bp + 1].name);
+	VB_LOG(INFO, "ready: %u port(s), %u worker lcore(s), %u queue(s) per port, burst %u, "
+	       "drain %u us (pid %d, stop with Ctrl-C or SIGTERM)", shm->nb_ports, nb_workers,
+	       nb_queues, cfg.burst, cfg.drain_us, (int)getpid());
+
+	housekeeping(shm, &cfg);
+
+	__atomic_store_n(&shm->state, VB_STATE_STOPPING, __ATOMIC_RELEASE);
+	rte_eal_mp_wait_lcore();
+	VB_LOG(INFO, "stopped; final counters on stdout");
+	status = EXIT_SUCCESS;
+
+cleanup:
+	/* Workers have returned (or never started): they flushed their TX buffers. */
+	vb_fwd_request_stop();
+	rte_eal_mp_wait_lcore();
+	if (shm != NULL)
+		vb_ports_close(shm, started);
+	if (shm != NULL && status == EXIT_SUCCESS)
+		print_counters(shm);
+	vb_telemetry_unregister();
+	vb_shm_free(shm);
+	rte_free(workers);
+	vb_pools_free(pools);
+	if (rte_eal_cleanup() != 0 && status == EXIT_SUCCESS)
+		status = EXIT_RUNTIME;
+	return status;
+}

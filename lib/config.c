@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "config.h"
+
+#define OPT(sec, name, kind, lo, hi, text) { \
+	.section = sec, .key = #name, .type = kind, \
+	.offset = offsetof(struct vb_config, name), .min = lo, .max = hi, .help = text }
+
+/* Every key, once: the INI parser, the command line and --help all read this table. */
+static const struct vb_opt options[] = {
+	OPT("bridge", pairs, VB_OPT_PAIRS, 0, 0,
+	    "port pairs, l2fwd style: (0,1),(2,3); ports by id or ethdev name"),
+	OPT("bridge", burst, VB_OPT_UINT, 1, VB_MAX_BURST,
+	    "frames per RX burst and per TX flush"),
+	OPT("bridge", drain_us, VB_OPT_UINT, 0, 100000,
+	    "longest a frame waits in a TX buffer, us (0: flush every burst)"),
+	OPT("bridge", link_propagation, VB_OPT_BOOL, 0, 1,
+	    "a port going down takes its peer down (on/off)"),
+	OPT("bridge", link_poll_ms, VB_OPT_UINT, 10, 10000,
+	    "how often the main lcore reads link state, ms"),
+	OPT("ports", mtu, VB_OPT_UINT, 68, 9600,
+	    "MTU of every port, bytes (frames up to MTU + 14 + 2 VLAN tags)"),
+	OPT("ports", queues, VB_OPT_UINT, 0, 16,
+	    "RX/TX queue pairs per port (0: one per worker lcore and direction)"),
+	OPT("ports", rx_desc, VB_OPT_UINT, 64, 16384, "RX descriptors per queue"),
+	OPT("ports", tx_desc, VB_OPT_UINT, 64, 16384, "TX descriptors per queue"),
+	OPT("ports", mbufs, VB_OPT_UINT, 0, 4194304,
+	    "mbufs per NUMA socket (0: sized from ports, queues and lcores)"),
+};
+
+/* The built-in defaults; config/vbridge.ini says the same, and a unit test checks it. */
+void
+vb_config_defaults(struct vb_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->burst = 32;
+	cfg->drain_us = 100;
+	cfg->link_propagation = false;
+	cfg->link_poll_ms = 100;
+	cfg->mtu = 1500;
+	cfg->queues = 0;
+	cfg->rx_desc = 1024;
+	cfg->tx_desc = 1024;
+	cfg->mbufs = 0;
+}
+
+const struct vb_opt *
+vb_config_options(unsigned int *count)
+{
+	*count = RTE_DIM(options);
+	return options;
+}
+
+static int __rte_format_printf(3, 4)
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const struct vb_opt *
+find_option(const char *section, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(options); i++)
+		if ((section == NULL || strcmp(options[i].section, section) == 0) &&
+		    strcmp(options[i].key, key) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static bool
+section_known(const char *section)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(options); i++)
+		if (strcmp(options[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+/* Decimal only: a leading 0 is not octal, a sign is not a wrap-around. */
+static int
+parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out, char *why, size_t whylen)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*text == '\0') {
+		snprintf(why, whylen, "empty value, expected a number from %u to %u", min, max);
+		return -EINVAL;
+	}
+	if (!isdigit((unsigned char)*text)) {
+		snprintf(why, whylen, "'%s' is not a number from %u to %u", text, min, max);
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (*end != '\0') {
+		snprintf(why, whylen, "'%s' is not a number from %u to %u", text, min, max);
+		return -EINVAL;
+	}
+	if (errno == ERANGE || v < min || v > max) {
+		snprintf(why, whylen, "%s is out of range: from %u to %u", text, min, max);
+		return -ERANGE;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+parse_bool(const char *text, bool *out, char *why, size_t whylen)
+{
+	static const char * const yes[] = { "on", "yes", "true", "1" };
+	static const char * const no[] = { "off", "no", "false", "0" };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(yes); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "'%s' is not on or off", text);
+	return -EINVAL;
+}
+
+/* Copy one port reference out of text up to a stop character, trimming blanks. */
+static const char *
+parse_port_ref(const char *p, char stop, char *out, char *why, size_t whylen)
+{
+	const char *start, *end;
+
+	while (isblank((unsigned char)*p))
+		p++;
+	start = p;
+	while (*p != '\0' && *p != stop && *p != '(' && *p != ')' && *p != ',')
+		p++;
+	end = p;
+	while (end > start && isblank((unsigned char)end[-1]))
+		end--;
+	if (*p != stop) {
+		snprintf(why, whylen, "expected '%c' after '%.*s'", stop, (int)(p - start), start);
+		return NULL;
+	}
+	if (end == start) {
+		snprintf(why, whylen, "a port is missing before '%c'", stop);
+		return NULL;
+	}
+	if ((size_t)(end - start) >= VB_PORT_NAME_LEN) {
+		snprintf(why, whylen, "port name '%.*s' is longer than %d characters",
+			 (int)(end - start), start, VB_PORT_NAME_LEN - 1);
+		return NULL;
+	}
+	memcpy(out, start, end - start);
+	out[end - start] = '\0';
+	return p + 1;
+}
+
+/* "(a,b),(c,d)": the syntax of l2fwd's --portmap, which DPDK users already know. */
+static int
+parse_pairs(const char *text, struct vb_config *cfg, char *why, size_t whylen)
+{
+	char pair[VB_MAX_PAIRS][2][VB_PORT_NAME_LEN];
+	unsigned int n = 0, i, j, s;
+	const char *p = text;
+
+	for (;;) {
+		while (isblank((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (n > 0) {
+			if (*p != ',') {
+				snprintf(why, whylen, "expected ',' between pairs at '%s'", p);
+				return -EINVAL;
+			}
+			p++;
+			while (isblank((unsigned char)*p))
+				p++;
+		}
+		if (*p != '(') {
+			snprintf(why, whylen, "expected '(' at '%s' (syntax: (0,1),(2,3))", p);
+			return -EINVAL;
+		}
+		if (n == VB_MAX_PAIRS) {
+			snprintf(why, whylen, "more than %d pairs", VB_MAX_PAIRS);
+			return -EINVAL;
+		}
+		p = parse_port_ref(p + 1, ',', pair[n][0], why, whylen);
+		if (p == NULL)
+			return -EINVAL;
+		p = parse_port_ref(p, ')', pair[n][1], why, whylen);
+		if (p == NULL)
+			return -EINVAL;
+		n++;
+	}
+	if (n == 0) {
+		snprintf(why, whylen, "no pairs given (syntax: (0,1),(2,3))");
+		return -EINVAL;
+	}
+	/* Same spelling twice; port.c checks again once names are resolved to port ids. */
+	for (i = 0; i < n * 2; i++)
+		for (j = i + 1; j < n * 2; j++)
+			if (strcmp(pair[i / 2][i % 2], pair[j / 2][j % 2]) == 0) {
+				s = i / 2 == j / 2;
+				snprintf(why, whylen, "port %s %s", pair[i / 2][i % 2],
+					 s ? "is paired with itself" : "is in two pairs");
+				return -EINVAL;
+			}
+	memcpy(cfg->pairs, pair, sizeof(pair));
+	cfg->nb_pairs = n;
+	return 0;
+}
+
+static int
+apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
+      char *why, size_t whylen)
+{
+	void *field = (char *)cfg + opt->offset;
+
+	switch (opt->type) {
+	case VB_OPT_UINT:
+		return parse_uint(value, opt->min, opt->max, field, why, whylen);
+	case VB_OPT_BOOL:
+		return parse_bool(value, field, why, whylen);
+	case VB_OPT_PAIRS:
+		return parse_pairs(value, cfg, why, whylen);
+	}
+	snprintf(why, whylen, "internal error: option type %d", opt->type);
+	return -EINVAL;
+}
+
+/* Where each key was set, for messages and to catch what rte_cfgfile lets through. */
+struct key_line {
+	char section[CFG_NAME_LEN];
+	char key[CFG_NAME_LEN];
+	unsigned int line;
+};
+
+#define MAX_KEY_LINES 256
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * rte_cfgfile silently skips lines without '=', keeps the first of duplicate keys and
+ * truncates long names and values, and it does not say on which line a key was: read the
+ * file once ourselves for those, and let rte_cfgfile do the parsing proper.
+ */
+static int
+scan_lines(const char *path, FILE *f, struct key_line *keys, unsigned int *nb_keys,
+	   char *err, size_t errlen)
+{
+	char section[CFG_NAME_LEN] = "";
+	char buf[1024];
+	unsigned int line = 0, i, n = 0;
+	char *s, *eq, *key, *value, *semi;
+
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		line++;
+		if (strchr(buf, '\n') == NULL && !feof(f))
+			return fail(err, errlen, "%s:%u: line longer than %zu characters",
+				    path, line, sizeof(buf) - 2);
+		if (memchr(buf, '\0', strlen(buf) + 1) != buf + strlen(buf))
+			return fail(err, errlen, "%s:%u: not a text file", path, line);
+		semi = strchr(buf, ';');
+		if (semi != NULL)
+			*semi = '\0';
+		s = trim(buf);
+		if (*s == '\0')
+			continue;
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+
+			if (close == NULL || close[1] != '\0')
+				return fail(err, errlen, "%s:%u: malformed section header '%s'",
+					    path, line, s);
+			*close = '\0';
+			if (strlen(s + 1) >= CFG_NAME_LEN)
+				return fail(err, errlen, "%s:%u: section name too long", path, line);
+			strlcpy(section, trim(s + 1), sizeof(section));
+			for (i = 0; i < n; i++)
+				if (strcmp(keys[i].section, section) == 0)
+					return fail(err, errlen,
+						    "%s:%u: section [%s] appears twice (also before line %u)",
+						    path, line, section, keys[i].line);
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (eq == NULL)
+			return fail(err, errlen,
+				    "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
+				    path, line, s);
+		*eq = '\0';
+		key = trim(s);
+		value = trim(eq + 1);
+		if (section[0] == '\0')
+			return fail(err, errlen, "%s:%u: key '%s' before any [section]",
+				    path, line, key);
+		if (*key == '\0')
+			return fail(err, errlen, "%s:%u: [%s] a value without a key", path, line,
+				    section);
+		if (strlen(key) >= CFG_NAME_LEN || strlen(value) >= CFG_VALUE_LEN)
+			return fail(err, errlen, "%s:%u: [%s] %.*s: key or value too long",
+				    path, line, section, 32, key);
+		for (i = 0; i < n; i++)
+			if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
+				return fail(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
+					    path, line, section, key, keys[i].line);
+		if (n == MAX_KEY_LINES)
+			return fail(err, errlen, "%s:%u: more than %d keys", path, line,
+				    MAX_KEY_LINES);
+		strlcpy(keys[n].section, section, sizeof(keys[n].section));
+		strlcpy(keys[n].key, key, sizeof(keys[n].key));
+		keys[n].line = line;
+		n++;
+	}
+	if (ferror(f))
+		return fail(err, errlen, "%s: read error: %s", path, strerror(errno));
+	*nb_keys = n;
+	return 0;
+}
+
+static unsigned int
+line_of(const struct key_line *keys, unsigned int nb_keys, const char *section, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_keys; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
+			return keys[i].line;
+	return 0;
+}
+
+int
+vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct key_line keys[MAX_KEY_LINES];
+	struct rte_cfgfile_entry *entries = NULL;
+	struct rte_cfgfile *file = NULL;
+	char *names[MAX_KEY_LINES] = { NULL };
+	char section[CFG_NAME_LEN], why[160];
+	unsigned int nb_keys = 0;
+	int nb_sections = 0, s, e, nb, ret;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	ret = scan_lines(path, f, keys, &nb_keys, err, errlen);
+	fclose(f);
+	if (ret < 0)
+		return ret;
+
+	/* Empty values reach our checks, which name the key; rte_cfgfile would only fail. */
+	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
+	if (file == NULL)
+		return fail(err, errlen, "%s: rte_cfgfile could not parse it", path);
+
+	nb_sections = rte_cfgfile_num_sections(file, NULL, 0);
+	for (s = 0; s < nb_sections; s++) {
+		names[s] = malloc(CFG_NAME_LEN);
+		if (names[s] == NULL) {
+			ret = fail(err, errlen, "%s: out of memory", path);
+			goto out;
+		}
+	}
+	rte_cfgfile_sections(file, names, nb_sections);
+	entries = malloc(sizeof(*entries) * MAX_KEY_LINES);
+	if (entries == NULL) {
+		ret = fail(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+
+	for (s = 0; s < nb_sections; s++) {
+		strlcpy(section, names[s], sizeof(section));
+		if (!section_known(section)) {
+			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports])",
+				   path, section);
+			goto out;
+		}
+		nb = rte_cfgfile_section_entries(file, section, entries, MAX_KEY_LINES);
+		for (e = 0; e < nb; e++) {
+			const struct vb_opt *opt = find_option(section, entries[e].name);
+			unsigned int line = line_of(keys, nb_keys, section, entries[e].name);
+
+			if (opt == NULL) {
+				const struct vb_opt *elsewhere = find_option(NULL, entries[e].name);
+
+				if (elsewhere != NULL)
+					ret = fail(err, errlen,
+						   "%s:%u: [%s] %s: this key belongs in [%s]",
+						   path, line, section, entries[e].name,
+						   elsewhere->section);
+				else
+					ret = fail(err, errlen, "%s:%u: [%s] %s: unknown key",
+						   path, line, section, entries[e].name);
+				goto out;
+			}
+			ret = apply(cfg, opt, entries[e].value, why, sizeof(why));
+			if (ret < 0) {
+				fail(err, errlen, "%s:%u: [%s] %s: %s", path, line, section,
+				     opt->key, why);
+				goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	free(entries);
+	for (s = 0; s < nb_sections; s++)
+		free(names[s]);
+	rte_cfgfile_close(file);
+	return ret;
+}
+
+/* "--drain-us" names the key drain_us; returns false if arg is not that option. */
+static bool
+option_matches(const struct vb_opt *opt, const char *arg, const char **inline_value)
+{
+	const char *k;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	for (k = opt->key; *k != '\0'; k++, arg++)
+		if (*arg != (*k == '_' ? '-' : *k))
+			return false;
+	if (*arg == '=') {
+		*inline_value = arg + 1;
+		return true;
+	}
+	*inline_value = NULL;
+	return *arg == '\0';
+}
+
+/* Option value: "--opt=value" or "--opt value". Returns NULL when missing. */
+static const char *
+option_value(int argc, char * const argv[], int *i, const char *inline_value)
+{
+	if (inline_value != NULL)
+		return inline_value;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+int
+vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
+		     char *err, size_t errlen)
+{
+	const char *name, *value, *inline_value;
+	char why[160];
+	unsigned int o;
+	int i, ret;
+
+	/* The file first, so that options override it wherever they stand. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return VB_CONFIG_HELP;
+		if (strcmp(argv[i], "--version") == 0)
+			return VB_CONFIG_VERSION;
+		if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0) {
+			value = option_value(argc, argv, &i,
+					     argv[i][8] == '=' ? argv[i] + 9 : NULL);
+			if (value == NULL || *value == '\0')
+				return fail(err, errlen, "--config needs a file name");
+			ret = vb_config_load(cfg, value, err, errlen);
+			if (ret < 0)
+				return ret;
+		}
+	}
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		for (o = 0; o < RTE_DIM(options); o++)
+			if (option_matches(&options[o], argv[i], &inline_value))
+				break;
+		if (o == RTE_DIM(options))
+			return fail(err, errlen, "unknown option '%s' (see --help)", argv[i]);
+		name = argv[i];
+		value = option_value(argc, argv, &i, inline_value);
+		if (value == NULL)
+			return fail(err, errlen, "%s needs a value", name);
+		ret = apply(cfg, &options[o], value, why, sizeof(why));
+		if (ret < 0)
+			return fail(err, errlen, "%s: %s", name, why);
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vbridge's configuration: built-in defaults, then an INI file (config/vbridge.ini documents
+ * every key), then command-line options, each overriding the one before. Parsing needs no EAL:
+ * it runs before rte_eal_init() so that a typo is reported without touching hugepages.
+ */
+#ifndef VB_CONFIG_H
+#define VB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shm.h"
+
+#define VB_MAX_PAIRS	(VB_MAX_PORTS / 2)
+#define VB_MAX_BURST	256
+
+struct vb_config {
+	/* Ports as the user wrote them: an ethdev port id or name. None: 0<->1, 2<->3 ... */
+	unsigned int nb_pairs;
+	char pairs[VB_MAX_PAIRS][2][VB_PORT_NAME_LEN];
+	uint32_t burst;			/* frames per RX burst and per TX flush */
+	uint32_t drain_us;		/* longest a frame waits in a TX buffer; 0: never waits */
+	uint32_t mtu;			/* L3 MTU of every port */
+	uint32_t rx_desc;
+	uint32_t tx_desc;
+	uint32_t queues;		/* per port; 0: enough for every worker lcore */
+	uint32_t mbufs;			/* per NUMA socket; 0: sized from ports and queues */
+	bool link_propagation;		/* a port going down takes its peer down */
+	uint32_t link_poll_ms;
+};
+
+enum vb_opt_type {
+	VB_OPT_UINT,
+	VB_OPT_BOOL,
+	VB_OPT_PAIRS,
+};
+
+/* One configuration key: its INI section and name, and its option --name (with '-' for '_'). */
+struct vb_opt {
+	const char *section;
+	const char *key;
+	enum vb_opt_type type;
+	size_t offset;			/* in struct vb_config */
+	uint32_t min;
+	uint32_t max;
+	const char *help;
+};
+
+/* Result of vb_config_parse_args() other than 0 and -errno. */
+#define VB_CONFIG_HELP		1	/* --help asked for: print usage and exit 0 */
+#define VB_CONFIG_VERSION	2	/* --version asked for */
+
+/* The keys, for --help and documentation; *count receives their number. */
+const struct vb_opt *vb_config_options(unsigned int *count);
+
+/* Fill cfg with the built-in defaults (the values config/vbridge.ini documents). */
+void vb_config_defaults(struct vb_config *cfg);
+
+/*
+ * Apply an INI file on top of cfg. Returns 0, or -errno with a message in err naming the
+ * file, line, section and key, and what is allowed. Unknown sections and keys, lines that
+ * are not "key = value", duplicate keys, empty and out-of-range values are all errors.
+ */
+int vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen);
+
+/*
+ * Apply the application's command line (the part after "--"; argv[0] is the program name):
+ * --config FILE first, wherever it appears, then the other options in order.
+ * Returns 0, VB_CONFIG_HELP, VB_CONFIG_VERSION, or -errno with a message in err.
+ */
+int vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
+		char *err, size_t errlen);
+
+#endif /* VB_CONFIG_H */

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "fwd.h"
+
+/* Set by a signal handler, read by every worker: the one flag the house style allows. */
+static bool vb_quit;
+
+void
+vb_fwd_request_stop(void)
+{
+	__atomic_store_n(&vb_quit, true, __ATOMIC_RELAXED);
+}
+
+bool
+vb_fwd_stopping(void)
+{
+	return __atomic_load_n(&vb_quit, __ATOMIC_RELAXED);
+}
+
+int
+vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
+	    struct vb_worker *workers, unsigned int nb_workers)
+{
+	unsigned int bp, q, w, next = 0;
+
+	for (w = 0; w < nb_workers; w++) {
+		workers[w].index = w;
+		workers[w].burst = (uint16_t)cfg->burst;
+		workers[w].drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * cfg->drain_us;
+		workers[w].ctrs = &shm->lcore[w];
+	}
+	/* Queue-major, so that with two workers and one pair each direction has its own. */
+	for (q = 0; q < nb_queues; q++) {
+		for (bp = 0; bp < shm->nb_ports; bp++) {
+			struct vb_worker *wk = &workers[next++ % nb_workers];
+			struct vb_path *p;
+
+			if (wk->nb_paths == VB_MAX_PATHS)
+				return -E2BIG;
+			p = &wk->path[wk->nb_paths++];
+			p->rx_port = shm->port[bp].port_id;
+			p->rx_queue = q;
+			p->tx_port = shm->port[shm->port[bp].peer].port_id;
+			p->tx_queue = q;
+			p->ctrs = &wk->ctrs->dir[bp];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Hand the held frames to the peer. What the PMD does not take is freed and counted at once:
+ * a peer that cannot keep up must never stall this loop or hold frames back.
+ */
+static inline void
+path_flush(struct vb_path *p)
+{
+	uint16_t sent = rte_eth_tx_burst(p->tx_port, p->tx_queue, p->held, p->nb_held);
+	uint64_t bytes = p->held_bytes;
+
+	if (unlikely(sent < p->nb_held)) {
+		uint16_t unsent = p->nb_held - sent, i;
+		uint64_t lost = 0;
+
+		for (i = sent; i < p->nb_held; i++)
+			lost += p->held[i]->pkt_len;
+		rte_pktmbuf_free_bulk(&p->held[sent], unsent);
+		vb_ctr_add(&p->ctrs->drop_frames[VB_DROP_PEER_FULL], unsent);
+		vb_ctr_add(&p->ctrs->drop_bytes[VB_DROP_PEER_FULL], lost);
+		bytes -= lost;
+	}
+	vb_ctr_add(&p->ctrs->tx_frames, sent);
+	vb_ctr_add(&p->ctrs->tx_bytes, bytes);
+	p->nb_held = 0;
+	p->held_bytes = 0;
+}
+
+/* Receive a burst into the path's TX buffer; returns the number of frames received. */
+static inline uint16_t
+path_receive(struct vb_path *p, uint16_t burst)
+{
+	struct rte_mbuf **pkts = &p->held[p->nb_held];
+	uint16_t nb, i;
+	uint64_t bytes = 0;
+
+	nb = rte_eth_rx_burst(p->rx_port, p->rx_queue, pkts, burst);
+	if (nb == 0)
+		return 0;
+	for (i = 0; i < nb; i++)
+		bytes += pkts[i]->pkt_len;
+	vb_ctr_add(&p->ctrs->rx_frames, nb);
+	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
+	p->nb_held += nb;
+	p->held_bytes += bytes;
+	/* Up to one more burst fits, so RX always asks the PMD for a whole burst. */
+	if (p->nb_held >= burst)
+		path_flush(p);
+	return nb;
+}
+
+int
+vb_fwd_loop(void *arg)
+{
+	struct vb_worker *w = arg;
+	struct vb_lcore_ctrs *ctrs = w->ctrs;
+	const unsigned int nb_paths = w->nb_paths;
+	const uint16_t burst = w->burst;
+	const uint64_t drain_tsc = w->drain_tsc;
+	uint64_t last_drain = rte_rdtsc(), now;
+	unsigned int i;
+	uint16_t got;
+
+	while (!vb_fwd_stopping()) {
+		got = 0;
+		for (i = 0; i < nb_paths; i++)
+			got |= path_receive(&w->path[i], burst);
+		vb_ctr_add(&ctrs->polls, 1);
+		if (unlikely(got == 0))
+			vb_ctr_add(&ctrs->idle_polls, 1);
+
+		/* A lone frame (an ARP request) leaves within drain_us, not when a burst fills. */
+		now = rte_rdtsc();
+		if (now - last_drain >= drain_tsc) {
+			for (i = 0; i < nb_paths; i++)
+				if (w->path[i].nb_held != 0)
+					path_flush(&w->path[i]);
+			last_drain = now;
+		}
+	}
+
+	for (i = 0; i < nb_paths; i++)
+		if (w->path[i].nb_held != 0)
+			path_flush(&w->path[i]);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The forwarding loop. Each worker lcore owns a list of paths, (rx port, rx queue) ->
+ * (tx port, tx queue); every TX queue belongs to exactly one path, so the loop takes no
+ * lock and no locked instruction. The worker's state is private to it; its counters are its
+ * own block of the shared memory.
+ */
+#ifndef VB_FWD_H
+#define VB_FWD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "config.h"
+#include "shm.h"
+
+#define VB_MAX_PATHS	64	/* per worker lcore */
+
+struct vb_path {
+	uint16_t rx_port;
+	uint16_t rx_queue;
+	uint16_t tx_port;
+	uint16_t tx_queue;
+	uint16_t nb_held;		/* frames waiting in held[] */
+	uint64_t held_bytes;
+	struct vb_dir_ctrs *ctrs;	/* this lcore's counters of the receiving port */
+	/* RX lands here directly; flushed once a burst is held, or by the drain timer. */
+	struct rte_mbuf *held[2 * VB_MAX_BURST];
+};
+
+struct vb_worker {
+	unsigned int index;		/* in shm->lcore[] */
+	unsigned int lcore_id;
+	unsigned int nb_paths;
+	uint16_t burst;
+	uint64_t drain_tsc;		/* drain_us in TSC ticks, 0: flush every pass */
+	struct vb_lcore_ctrs *ctrs;
+	struct vb_path path[VB_MAX_PATHS];
+} __rte_cache_aligned;
+
+/*
+ * Spread every (port, queue) direction over the workers, round robin: direction bp on queue
+ * q goes out of port peer(bp) on queue q. workers[] must be zeroed, nb_workers long.
+ * Returns 0, or -E2BIG when a worker would get more than VB_MAX_PATHS paths.
+ */
+int vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
+		struct vb_worker *workers, unsigned int nb_workers);
+
+/* Worker lcore entry point (rte_eal_remote_launch); arg is its struct vb_worker. */
+int vb_fwd_loop(void *arg);
+
+/* Ask every worker to stop; async-signal-safe. */
+void vb_fwd_request_stop(void);
+
+/* Has a stop been asked for? */
+bool vb_fwd_stopping(void);
+
+#endif /* VB_FWD_H */

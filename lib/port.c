@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_string_fns.h>
+
+#include "log.h"
+#include "port.h"
+
+#define POOL_CACHE_SIZE		256
+#define DEFAULT_DATA_ROOM	RTE_MBUF_DEFAULT_BUF_SIZE
+/* The largest frame a port must carry: MTU plus Ethernet header and two VLAN tags. */
+#define FRAME_LEN(mtu)		((mtu) + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
+
+static int __rte_format_printf(3, 4)
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* A port reference as written: a port id ("0") or an ethdev name ("net_ring0", a PCI address). */
+static int
+lookup_port(const char *ref, uint16_t *port_id)
+{
+	unsigned long id;
+	char *end;
+
+	errno = 0;
+	id = strtoul(ref, &end, 10);
+	if (*ref != '\0' && *end == '\0' && errno == 0) {
+		if (id >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port((uint16_t)id))
+			return -ENODEV;
+		*port_id = (uint16_t)id;
+		return 0;
+	}
+	return rte_eth_dev_get_port_by_name(ref, port_id) == 0 ? 0 : -ENODEV;
+}
+
+static void
+list_ports(char *buf, size_t len)
+{
+	uint16_t pid;
+	size_t used = 0;
+	char name[RTE_ETH_NAME_MAX_LEN];
+
+	buf[0] = '\0';
+	RTE_ETH_FOREACH_DEV(pid) {
+		if (rte_eth_dev_get_name_by_port(pid, name) != 0)
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%u=%s",
+				 used ? ", " : "", pid, name);
+	}
+	if (used == 0)
+		strlcpy(buf, "none", len);
+}
+
+static void
+set_port(struct vb_shm *shm, unsigned int bp, uint16_t port_id, unsigned int peer)
+{
+	struct vb_port_info *pi = &shm->port[bp];
+	struct rte_eth_dev_info info;
+
+	pi->port_id = port_id;
+	pi->peer = peer;
+	/* So that the first poll sees a change, and propagates a link down at start too. */
+	pi->link_up = VB_LINK_UNKNOWN;
+	rte_eth_dev_get_name_by_port(port_id, pi->name);
+	if (rte_eth_dev_info_get(port_id, &info) == 0 && info.driver_name != NULL)
+		strlcpy(pi->driver, info.driver_name, sizeof(pi->driver));
+}
+
+int
+vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, size_t errlen)
+{
+	uint16_t nb_avail = rte_eth_dev_count_avail();
+	uint16_t ids[VB_MAX_PORTS], pid;
+	char known[256];
+	unsigned int i, j, n = 0;
+
+	if (nb_avail == 0)
+		return fail(err, errlen, "no Ethernet ports: bind NICs to a DPDK driver "
+			    "(dpdk-devbind.py -b vfio-pci ...) or add virtual ones with --vdev");
+
+	if (cfg->nb_pairs == 0) {
+		if (nb_avail % 2 != 0) {
+			list_ports(known, sizeof(known));
+			return fail(err, errlen, "%u ports (%s) cannot be paired consecutively: "
+				    "say which to pair with --pairs or [bridge] pairs", nb_avail,
+				    known);
+		}
+		if (nb_avail > VB_MAX_PORTS)
+			return fail(err, errlen, "%u ports, at most %d supported: say which to "
+				    "pair with --pairs", nb_avail, VB_MAX_PORTS);
+		RTE_ETH_FOREACH_DEV(pid)
+			ids[n++] = pid;
+	} else {
+		for (i = 0; i < cfg->nb_pairs * 2; i++) {
+			if (lookup_port(cfg->pairs[i / 2][i % 2], &ids[n]) != 0) {
+				list_ports(known, sizeof(known));
+				return fail(err, errlen, "pairs: no port '%s' (ports: %s)",
+					    cfg->pairs[i / 2][i % 2], known);
+			}
+			n++;
+		}
+	}
+
+	/* "0" and "net_ring0" may name the same port: check again by id. */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (ids[i] == ids[j])
+				return fail(err, errlen, "pairs: port %u %s", ids[i],
+					    i / 2 == j / 2 ? "is paired with itself" :
+					    "is in two pairs");
+
+	for (i = 0; i < n; i++)
+		set_port(shm, i, ids[i], i ^ 1);
+	shm->nb_ports = n;
+	return 0;
+}
+
+int
+vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
+		     unsigned int nb_workers, uint16_t *nb_queues, char *err, size_t errlen)
+{
+	unsigned int bp, want, cap = UINT16_MAX;
+	struct rte_eth_dev_info info;
+	int ret;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		ret = rte_eth_dev_info_get(shm->port[bp].port_id, &info);
+		if (ret != 0)
+			return fail(err, errlen, "port %s: cannot get device info: %s",
+				    shm->port[bp].name, strerror(-ret));
+		cap = RTE_MIN(cap, (unsigned int)RTE_MIN(info.max_rx_queues, info.max_tx_queues));
+	}
+	/* Every direction is a path; enough queues that no worker lcore is left idle. */
+	want = cfg->queues != 0 ? cfg->queues :
+		RTE_MAX(1u, (nb_workers + shm->nb_ports - 1) / shm->nb_ports);
+	if (cfg->queues != 0 && want > cap)
+		return fail(err, errlen, "queues = %u, but a port here has at most %u",
+			    want, cap);
+	*nb_queues = (uint16_t)RTE_MIN(want, cap);
+	return 0;
+}
+
+/* Does this port need whole frames in one mbuf (it cannot scatter)? */
+static bool
+needs_big_mbuf(uint16_t port_id, uint32_t mtu)
+{
+	struct rte_eth_dev_info info;
+
+	if (FRAME_LEN(mtu) + RTE_PKTMBUF_HEADROOM <= DEFAULT_DATA_ROOM)
+		return false;
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return true;
+	return !(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER);
+}
+
+int
+vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t nb_queues,
+		unsigned int nb_workers, struct rte_mempool *pools[], char *err, size_t errlen)
+{
+	unsigned int need[RTE_MAX_NUMA_NODES] = { 0 };
+	uint32_t data_room = DEFAULT_DATA_ROOM;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int bp, s, n;
+	int socket;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		uint16_t pid = shm->port[bp].port_id;
+
+		socket = rte_eth_dev_socket_id(pid);
+		if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
+			socket = (int)rte_socket_id();
+		/*
+		 * Frames held per port and queue: a full RX ring, a full TX ring (until the
+		 * PMD frees them) and the TX buffer (up to two bursts).
+		 */
+		need[socket] += nb_queues * (cfg->rx_desc + cfg->tx_desc + 2 * cfg->burst);
+		if (needs_big_mbuf(pid, cfg->mtu))
+			data_room = RTE_MAX(data_room,
+					    FRAME_LEN(cfg->mtu) + RTE_PKTMBUF_HEADROOM);
+	}
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		if (need[s] == 0)
+			continue;
+		n = cfg->mbufs;
+		if (n == 0) {
+			/* Per-lcore caches can hold mbufs the rings never see. */
+			n = need[s] + (nb_workers + 1) * POOL_CACHE_SIZE * 3 / 2;
+			n = rte_align32pow2(n + 1) - 1;	/* the ring under the pool is 2^k */
+		}
+		snprintf(name, sizeof(name), "vb_mbufs_%u", s);
+		pools[s] = rte_pktmbuf_pool_create(name, n, POOL_CACHE_SIZE, 0, data_room, s);
+		if (pools[s] == NULL) {
+			fail(err, errlen, "cannot create a pool of %u mbufs of %u bytes on socket "
+			     "%u: %s (reserve more hugepages, or lower [ports] mbufs)", n,
+			     data_room, s, rte_strerror(rte_errno));
+			vb_pools_free(pools);
+			return -ENOMEM;
+		}
+		VB_LOG(INFO, "socket %u: %u mbufs of %u bytes", s, n, data_room);
+	}
+	return 0;
+}
+
+void
+vb_pools_free(struct rte_mempool *pools[])
+{
+	unsigned int s;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		rte_mempool_free(pools[s]);
+		pools[s] = NULL;
+	}
+}
+
+static struct rte_mempool *
+pool_for(uint16_t port_id, struct rte_mempool *pools[])
+{
+	int socket = rte_eth_dev_socket_id(port_id);
+
+	if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
+		socket = (int)rte_socket_id();
+	return pools[socket];
+}
+
+int
+vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
+	      uint16_t nb_queues, struct rte_mempool *pools[], char *err, size_t errlen)
+{
+	struct vb_port_info *pi = &shm->port[bp];
+	uint16_t pid = pi->port_id, nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc, q;
+	struct rte_mempool *pool = pool_for(pid, pools);
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxconf;
+	struct rte_eth_txconf txconf;
+	uint32_t room;
+	int socket = rte_eth_dev_socket_id(pid), ret;
+
+	ret = rte_eth_dev_info_get(pid, &info);
+	if (ret != 0)
+		return fail(err, errlen, "port %s: cannot get device info: %s", pi->name,
+			    strerror(-ret));
+
+	if (cfg->mtu > info.max_mtu || cfg->mtu < info.min_mtu)
+		return fail(err, errlen, "port %s (%s): MTU %u is outside what it can do "
+			    "(%u to %u): set [ports] mtu or --mtu within that", pi->name,
+			    pi->driver, cfg->mtu, info.min_mtu, info.max_mtu);
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = cfg->mtu;
+	/* Deliberately no VLAN strip, no checksum or TSO offloads: frames leave as they came. */
+	room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
+	if (FRAME_LEN(cfg->mtu) > room) {
+		if (!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+			return fail(err, errlen, "port %s: frames of %u bytes need scatter, "
+				    "which it does not offer", pi->name, FRAME_LEN(cfg->mtu));
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	}
+	/* A frame from a scattering peer may arrive as a chain. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (nb_queues > 1) {
+		/* Per-flow order holds: one flow hashes to one queue, and one queue to one path. */
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
+						    RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+		if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
+			return fail(err, errlen, "port %s (%s) cannot spread frames over %u queues "
+				    "(no RSS): set [ports] queues = 1", pi->name, pi->driver,
+				    nb_queues);
+	}
+
+	ret = rte_eth_dev_configure(pid, nb_queues, nb_queues, &conf);
+	if (ret != 0)
+		return fail(err, errlen, "port %s (%s): configure with %u queues failed: %s",
+			    pi->name, pi->driver, nb_queues, strerror(-ret));
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
+	if (ret != 0)
+		return fail(err, errlen, "port %s: descriptor counts: %s", pi->name,
+			    strerror(-ret));
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+
+	rxconf = info.default_rxconf;
+	rxconf.offloads = conf.rxmode.offloads;
+	txconf = info.default_txconf;
+	txconf.offloads = conf.txmode.offloads;
+	for (q = 0; q < nb_queues; q++) {
+		ret = rte_eth_rx_queue_setup(pid, q, nb_rxd, socket, &rxconf, pool);
+		if (ret != 0)
+			return fail(err, errlen, "port %s: RX queue %u: %s", pi->name, q,
+				    strerror(-ret));
+		ret = rte_eth_tx_queue_setup(pid, q, nb_txd, socket, &txconf);
+		if (ret != 0)
+			return fail(err, errlen, "port %s: TX queue %u: %s", pi->name, q,
+				    strerror(-ret));
+	}
+
+	ret = rte_eth_dev_start(pid);
+	if (ret != 0)
+		return fail(err, errlen, "port %s (%s): start failed: %s", pi->name, pi->driver,
+			    strerror(-ret));
+
+	/* A bridge that is not promiscuous silently loses frames to other MACs. */
+	ret = rte_eth_promiscuous_enable(pid);
+	if (ret != 0 && ret != -ENOTSUP) {
+		rte_eth_dev_stop(pid);
+		return fail(err, errlen, "port %s: cannot enable promiscuous mode: %s",
+			    pi->name, strerror(-ret));
+	}
+	if (rte_eth_promiscuous_get(pid) != 1)
+		VB_LOG(WARNING, "port %s (%s) does not report promiscuous mode: frames to "
+		       "other MACs may not reach the bridge", pi->name, pi->driver);
+	ret = rte_eth_allmulticast_enable(pid);
+	if (ret != 0 && ret != -ENOTSUP)
+		VB_LOG(WARNING, "port %s: cannot enable all-multicast: %s", pi->name,
+		       strerror(-ret));
+
+	pi->nb_queues = nb_queues;
+	pi->mtu = (uint16_t)cfg->mtu;
+	VB_LOG(INFO, "port %u %s (%s): %u queue(s), %u/%u descriptors, MTU %u%s", pid,
+	       pi->name, pi->driver, nb_queues, nb_rxd, nb_txd, cfg->mtu,
+	       conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER ? ", scatter" : "");
+	return 0;
+}
+
+void
+vb_ports_close(struct vb_shm *shm, unsigned int nb)
+{
+	unsigned int bp;
+	int ret;
+
+	for (bp = 0; bp < nb; bp++) {
+		ret = rte_eth_dev_stop(shm->port[bp].port_id);
+		if (ret != 0)
+			VB_LOG(WARNING, "port %s: stop: %s", shm->port[bp].name, strerror(-ret));
+		ret = rte_eth_dev_close(shm->port[bp].port_id);
+		if (ret != 0)
+			VB_LOG(WARNING, "port %s: close: %s", shm->port[bp].name, strerror(-ret));
+	}
+}
+
+void
+vb_ports_probe_link_control(struct vb_shm *shm)
+{
+	unsigned int bp;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		struct vb_port_info *pi = &shm->port[bp];
+
+		/* Setting an up link up is harmless, and -ENOTSUP says the PMD has no control. */
+		pi->can_set_link = rte_eth_dev_set_link_up(pi->port_id) == 0;
+		if (!pi->can_set_link)
+			VB_LOG(NOTICE, "port %s (%s) cannot set its link down: a link fault on "
+			       "%s will not be propagated to it", pi->name, pi->driver,
+			       shm->port[pi->peer].name);
+	}
+}
+
+static void
+propagate(struct vb_shm *shm, unsigned int bp, bool up)
+{
+	struct vb_port_info *peer = &shm->port[shm->port[bp].peer];
+	int ret;
+
+	if (!peer->can_set_link || peer->link_forced_down == !up)
+		return;
+	ret = up ? rte_eth_dev_set_link_up(peer->port_id) :
+		rte_eth_dev_set_link_down(peer->port_id);
+	if (ret != 0) {
+		VB_LOG(WARNING, "port %s: cannot set link %s: %s", peer->name,
+		       up ? "up" : "down", strerror(-ret));
+		return;
+	}
+	peer->link_forced_down = !up;
+	VB_LOG(NOTICE, "port %s: link set %s because %s went %s", peer->name,
+	       up ? "up" : "down", shm->port[bp].name, up ? "up" : "down");
+}
+
+void
+vb_ports_poll_links(struct vb_shm *shm, bool propagate_faults)
+{
+	struct rte_eth_link link;
+	unsigned int bp;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		struct vb_port_info *pi = &shm->port[bp];
+
+		if (rte_eth_link_get_nowait(pi->port_id, &link) != 0)
+			continue;
+		__atomic_store_n(&pi->link_speed_mbps, link.link_speed, __ATOMIC_RELAXED);
+		__atomic_store_n(&pi->link_full_duplex, link.link_duplex, __ATOMIC_RELAXED);
+		if (link.link_status == pi->link_up)
+			continue;
+		__atomic_store_n(&pi->link_up, link.link_status, __ATOMIC_RELAXED);
+		__atomic_store_n(&pi->link_changes, pi->link_changes + 1, __ATOMIC_RELAXED);
+		VB_LOG(NOTICE, "port %s: link %s%s", pi->name, link.link_status ? "up" : "down",
+		       pi->link_forced_down ? " (set down by link-fault propagation)" : "");
+		/* A link we forced down must not bounce the fault back to its cause. */
+		if (propagate_faults && !pi->link_forced_down)
+			propagate(shm, bp, link.link_status);
+	}
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The shared-memory layout: the contract between vbridge (the primary, the only writer) and
+ * any number of readers (vbridge-stat, telemetry callbacks). Both programs include this file
+ * and nothing else to agree on what the memzone holds.
+ *
+ * Rules, so that a reader can never disturb forwarding:
+ * - one memzone, VB_SHM_NAME, holding struct vb_shm; no pointers inside (a secondary maps it
+ *   at another address);
+ * - the header is written once by the main lcore before workers start, except the fields
+ *   marked "main lcore", which the housekeeping loop keeps current;
+ * - each worker lcore writes only its own struct vb_lcore_ctrs, one plain store per counter
+ *   per burst (vb_ctr_add), no locked instructions; readers load with relaxed atomics and sum
+ *   over lcores; counters only grow, readers compute deltas and never reset anything;
+ * - a layout change bumps VB_LAYOUT_VERSION; a reader built for another version refuses.
+ */
+#ifndef VB_SHM_H
+#define VB_SHM_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#define VB_SHM_NAME		"vbridge_shm"
+#define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
+#define VB_LAYOUT_VERSION	1
+
+#define VB_MAX_PORTS		32	/* bridge ports, pairs * 2 */
+#define VB_MAX_WORKERS		32	/* forwarding lcores */
+#define VB_PORT_NAME_LEN	64	/* RTE_ETH_NAME_MAX_LEN */
+#define VB_LINK_UNKNOWN		0xff
+
+/* Why a frame received on a port did not leave through its peer. */
+enum vb_drop_reason {
+	VB_DROP_PEER_FULL,	/* the peer's TX queue took fewer frames than offered */
+	VB_DROP_REASONS
+};
+
+/* Counters of one direction, named by its receiving bridge port, as one lcore saw them. */
+struct vb_dir_ctrs {
+	uint64_t rx_frames;
+	uint64_t rx_bytes;
+	uint64_t tx_frames;	/* handed to the peer port's PMD */
+	uint64_t tx_bytes;
+	uint64_t drop_frames[VB_DROP_REASONS];
+	uint64_t drop_bytes[VB_DROP_REASONS];
+};
+
+/* Written only by the worker lcore that owns it. */
+struct vb_lcore_ctrs {
+	struct vb_dir_ctrs dir[VB_MAX_PORTS];	/* indexed by receiving bridge port */
+	uint64_t polls;		/* loop iterations */
+	uint64_t idle_polls;	/* iterations in which no path received a frame */
+} __rte_cache_aligned;
+
+enum vb_run_state {
+	VB_STATE_STARTING,
+	VB_STATE_RUNNING,
+	VB_STATE_STOPPING,
+};
+
+struct vb_port_info {
+	char name[VB_PORT_NAME_LEN];	/* ethdev name, e.g. net_af_xdp0 or 0000:0b:00.0 */
+	char driver[32];
+	uint16_t port_id;		/* ethdev port id */
+	uint16_t peer;			/* bridge port index of the other end of the pair */
+	uint16_t nb_queues;
+	uint16_t mtu;
+	uint8_t can_set_link;		/* PMD implements set_link_down/up */
+	/* main lcore: */
+	uint8_t link_up;		/* 0, 1, or VB_LINK_UNKNOWN before the first poll */
+	uint8_t link_forced_down;	/* taken down by link-fault propagation */
+	uint8_t link_full_duplex;
+	uint32_t link_speed_mbps;
+	uint64_t link_changes;
+};
+
+struct vb_shm {
+	uint64_t magic;
+	uint32_t layout_version;
+	uint32_t size;			/* sizeof(struct vb_shm) as the writer built it */
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	uint64_t start_unix_ns;		/* wall clock at start_tsc */
+	int32_t primary_pid;
+	uint16_t nb_ports;
+	uint16_t nb_workers;
+	uint32_t burst;
+	uint32_t drain_us;
+	uint32_t link_propagation;
+	uint32_t state;			/* main lcore: enum vb_run_state */
+	uint64_t heartbeat_tsc;		/* main lcore: TSC of its last housekeeping pass */
+	struct vb_port_info port[VB_MAX_PORTS];
+	struct vb_lcore_ctrs lcore[VB_MAX_WORKERS];
+};
+
+/* The one way a worker updates a counter: single writer, plain store, no lock prefix. */
+static inline void
+vb_ctr_add(uint64_t *ctr, uint64_t n)
+{
+	__atomic_store_n(ctr, *ctr + n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+vb_ctr_read(const uint64_t *ctr)
+{
+	return __atomic_load_n(ctr, __ATOMIC_RELAXED);
+}
+
+/* Name of a drop reason, as printed, served by telemetry and exported. */
+const char *vb_drop_reason_name(enum vb_drop_reason reason);
+
+/*
+ * Primary: reserve and initialise the memzone. Returns NULL with rte_errno set
+ * (EEXIST if another vbridge with this file prefix already holds one).
+ */
+struct vb_shm *vb_shm_create(void);
+
+/* Primary: free the memzone; readers still attached keep their mapping. */
+void vb_shm_free(struct vb_shm *shm);
+
+/*
+ * Secondary: find the memzone and check magic, version and size.
+ * Returns NULL with rte_errno ENOENT (no memzone), EPROTO (not vbridge's, or another layout
+ * version; *found_version tells which, when not NULL).
+ */
+const struct vb_shm *vb_shm_attach(uint32_t *found_version);
+
+/* Sum one direction's counters over all worker lcores, with relaxed loads. */
+void vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir_ctrs *sum);
+
+/* Frames dropped in one direction, over all reasons. */
+uint64_t vb_dir_dropped(const struct vb_dir_ctrs *dir);
+
+#endif /* VB_SHM_H */
