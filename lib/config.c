@@ -259,6 +259,7 @@ struct key_line {
 };
 
 #define MAX_KEY_LINES 256
+#define MAX_LINE_LEN 1024
 
 static char *
 trim(char *s)
@@ -273,120 +274,148 @@ trim(char *s)
 	return s;
 }
 
+/* One line of the file: a comment, a [section] or a key; records keys in scan->keys. */
+struct scan {
+	const char *path;
+	unsigned int line;
+	char section[CFG_NAME_LEN];
+	unsigned int nb_keys;
+	struct key_line keys[MAX_KEY_LINES];
+};
+
+static int
+scan_line(struct scan *sc, char *text, char *err, size_t errlen)
+{
+	const char *path = sc->path;
+	unsigned int line = sc->line, i;
+	char *s, *eq, *key, *value, *semi;
+
+	semi = strchr(text, ';');
+	if (semi != NULL)
+		*semi = '\0';
+	s = trim(text);
+	if (*s == '\0')
+		return 0;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != '\0')
+			return fail(err, errlen, "%s:%u: malformed section header '%s'",
+				    path, line, s);
+		*close = '\0';
+		if (strlen(s + 1) >= CFG_NAME_LEN)
+			return fail(err, errlen, "%s:%u: section name too long", path, line);
+		strlcpy(sc->section, trim(s + 1), sizeof(sc->section));
+		for (i = 0; i < sc->nb_keys; i++)
+			if (strcmp(sc->keys[i].section, sc->section) == 0)
+				return fail(err, errlen, "%s:%u: section [%s] appears twice "
+					    "(also before line %u)", path, line, sc->section,
+					    sc->keys[i].line);
+		return 0;
+	}
+	eq = strchr(s, '=');
+	if (eq == NULL)
+		return fail(err, errlen,
+			    "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
+			    path, line, s);
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	if (sc->section[0] == '\0')
+		return fail(err, errlen, "%s:%u: key '%s' before any [section]", path, line, key);
+	if (*key == '\0')
+		return fail(err, errlen, "%s:%u: [%s] a value without a key", path, line,
+			    sc->section);
+	if (strlen(key) >= CFG_NAME_LEN || strlen(value) >= CFG_VALUE_LEN)
+		return fail(err, errlen, "%s:%u: [%s] %.*s: key or value too long", path, line,
+			    sc->section, 32, key);
+	for (i = 0; i < sc->nb_keys; i++)
+		if (strcmp(sc->keys[i].section, sc->section) == 0 &&
+		    strcmp(sc->keys[i].key, key) == 0)
+			return fail(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
+				    path, line, sc->section, key, sc->keys[i].line);
+	if (sc->nb_keys == MAX_KEY_LINES)
+		return fail(err, errlen, "%s:%u: more than %d keys", path, line, MAX_KEY_LINES);
+	strlcpy(sc->keys[sc->nb_keys].section, sc->section, CFG_NAME_LEN);
+	strlcpy(sc->keys[sc->nb_keys].key, key, CFG_NAME_LEN);
+	sc->keys[sc->nb_keys].line = line;
+	sc->nb_keys++;
+	return 0;
+}
+
 /*
  * rte_cfgfile silently skips lines without '=', keeps the first of duplicate keys and
  * truncates long names and values, and it does not say on which line a key was: read the
  * file once ourselves for those, and let rte_cfgfile do the parsing proper.
  */
 static int
-scan_lines(const char *path, FILE *f, struct key_line *keys, unsigned int *nb_keys,
-	   char *err, size_t errlen)
+scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
 {
-	char section[CFG_NAME_LEN] = "";
-	char buf[1024];
-	unsigned int line = 0, i, n = 0;
-	char *s, *eq, *key, *value, *semi;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ret = 0;
 
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		line++;
-		if (strchr(buf, '\n') == NULL && !feof(f))
-			return fail(err, errlen, "%s:%u: line longer than %zu characters",
-				    path, line, sizeof(buf) - 2);
-		if (memchr(buf, '\0', strlen(buf) + 1) != buf + strlen(buf))
-			return fail(err, errlen, "%s:%u: not a text file", path, line);
-		semi = strchr(buf, ';');
-		if (semi != NULL)
-			*semi = '\0';
-		s = trim(buf);
-		if (*s == '\0')
-			continue;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-
-			if (close == NULL || close[1] != '\0')
-				return fail(err, errlen, "%s:%u: malformed section header '%s'",
-					    path, line, s);
-			*close = '\0';
-			if (strlen(s + 1) >= CFG_NAME_LEN)
-				return fail(err, errlen, "%s:%u: section name too long", path, line);
-			strlcpy(section, trim(s + 1), sizeof(section));
-			for (i = 0; i < n; i++)
-				if (strcmp(keys[i].section, section) == 0)
-					return fail(err, errlen,
-						    "%s:%u: section [%s] appears twice (also before line %u)",
-						    path, line, section, keys[i].line);
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL)
-			return fail(err, errlen,
-				    "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
-				    path, line, s);
-		*eq = '\0';
-		key = trim(s);
-		value = trim(eq + 1);
-		if (section[0] == '\0')
-			return fail(err, errlen, "%s:%u: key '%s' before any [section]",
-				    path, line, key);
-		if (*key == '\0')
-			return fail(err, errlen, "%s:%u: [%s] a value without a key", path, line,
-				    section);
-		if (strlen(key) >= CFG_NAME_LEN || strlen(value) >= CFG_VALUE_LEN)
-			return fail(err, errlen, "%s:%u: [%s] %.*s: key or value too long",
-				    path, line, section, 32, key);
-		for (i = 0; i < n; i++)
-			if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
-				return fail(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
-					    path, line, section, key, keys[i].line);
-		if (n == MAX_KEY_LINES)
-			return fail(err, errlen, "%s:%u: more than %d keys", path, line,
-				    MAX_KEY_LINES);
-		strlcpy(keys[n].section, section, sizeof(keys[n].section));
-		strlcpy(keys[n].key, key, sizeof(keys[n].key));
-		keys[n].line = line;
-		n++;
+	while (ret == 0 && (len = getline(&buf, &cap, f)) >= 0) {
+		sc->line++;
+		if (memchr(buf, '\0', len) != NULL)
+			ret = fail(err, errlen, "%s:%u: not a text file", sc->path, sc->line);
+		else if (len > MAX_LINE_LEN)
+			ret = fail(err, errlen, "%s:%u: line longer than %d characters", sc->path,
+				   sc->line, MAX_LINE_LEN);
+		else
+			ret = scan_line(sc, buf, err, errlen);
 	}
-	if (ferror(f))
-		return fail(err, errlen, "%s: read error: %s", path, strerror(errno));
-	*nb_keys = n;
-	return 0;
+	if (ret == 0 && ferror(f))
+		ret = fail(err, errlen, "%s: read error: %s", sc->path, strerror(errno));
+	free(buf);
+	return ret;
 }
 
 static unsigned int
-line_of(const struct key_line *keys, unsigned int nb_keys, const char *section, const char *key)
+line_of(const struct scan *sc, const char *section, const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; i < nb_keys; i++)
-		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
-			return keys[i].line;
+	for (i = 0; i < sc->nb_keys; i++)
+		if (strcmp(sc->keys[i].section, section) == 0 && strcmp(sc->keys[i].key, key) == 0)
+			return sc->keys[i].line;
 	return 0;
 }
 
 int
 vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen)
 {
-	struct key_line keys[MAX_KEY_LINES];
 	struct rte_cfgfile_entry *entries = NULL;
+	struct scan *sc;
 	struct rte_cfgfile *file = NULL;
 	char *names[MAX_KEY_LINES] = { NULL };
 	char section[CFG_NAME_LEN], why[160];
-	unsigned int nb_keys = 0;
 	int nb_sections = 0, s, e, nb, ret;
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (f == NULL)
 		return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-	ret = scan_lines(path, f, keys, &nb_keys, err, errlen);
+	sc = calloc(1, sizeof(*sc));
+	if (sc == NULL) {
+		fclose(f);
+		return fail(err, errlen, "%s: out of memory", path);
+	}
+	sc->path = path;
+	ret = scan_file(sc, f, err, errlen);
 	fclose(f);
-	if (ret < 0)
+	if (ret < 0) {
+		free(sc);
 		return ret;
+	}
 
 	/* Empty values reach our checks, which name the key; rte_cfgfile would only fail. */
 	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-	if (file == NULL)
+	if (file == NULL) {
+		free(sc);
 		return fail(err, errlen, "%s: rte_cfgfile could not parse it", path);
+	}
 
 	nb_sections = rte_cfgfile_num_sections(file, NULL, 0);
 	for (s = 0; s < nb_sections; s++) {
@@ -413,7 +442,7 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 		nb = rte_cfgfile_section_entries(file, section, entries, MAX_KEY_LINES);
 		for (e = 0; e < nb; e++) {
 			const struct vb_opt *opt = find_option(section, entries[e].name);
-			unsigned int line = line_of(keys, nb_keys, section, entries[e].name);
+			unsigned int line = line_of(sc, section, entries[e].name);
 
 			if (opt == NULL) {
 				const struct vb_opt *elsewhere = find_option(NULL, entries[e].name);
@@ -442,6 +471,7 @@ out:
 	for (s = 0; s < nb_sections; s++)
 		free(names[s]);
 	rte_cfgfile_close(file);
+	free(sc);
 	return ret;
 }
 
