@@ -237,6 +237,22 @@ pool_for(uint16_t port_id, struct rte_mempool *pools[])
 	return pools[socket];
 }
 
+/*
+ * The largest MTU a port takes. Some PMDs (net_af_packet) give only max_rx_pktlen; take the
+ * L2 overhead the way ethdev does when it validates an MTU.
+ */
+static uint32_t
+max_mtu_of(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen <= overhead)
+		return info->max_mtu;
+	return RTE_MIN((uint32_t)info->max_mtu, info->max_rx_pktlen - overhead);
+}
+
 int
 vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	      uint16_t nb_queues, struct rte_mempool *pools[], char *err, size_t errlen)
@@ -248,7 +264,7 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	struct rte_eth_dev_info info;
 	struct rte_eth_rxconf rxconf;
 	struct rte_eth_txconf txconf;
-	uint32_t room;
+	uint32_t room, max_mtu;
 	int socket = rte_eth_dev_socket_id(pid), ret;
 
 	ret = rte_eth_dev_info_get(pid, &info);
@@ -256,10 +272,11 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 		return fail(err, errlen, "port %s: cannot get device info: %s", pi->name,
 			    strerror(-ret));
 
-	if (cfg->mtu > info.max_mtu || cfg->mtu < info.min_mtu)
+	max_mtu = max_mtu_of(&info);
+	if (cfg->mtu > max_mtu || cfg->mtu < info.min_mtu)
 		return fail(err, errlen, "port %s (%s): MTU %u is outside what it can do "
 			    "(%u to %u): set [ports] mtu or --mtu within that", pi->name,
-			    pi->driver, cfg->mtu, info.min_mtu, info.max_mtu);
+			    pi->driver, cfg->mtu, info.min_mtu, max_mtu);
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;
