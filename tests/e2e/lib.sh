@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers for the e2e tests (sourced, not run). Each test:
+#   source "$(dirname "$0")/lib.sh"; e2e_init NAME "$@"   # $1: the vbridge executable
+#   lab_up; vb_start [vbridge options]; ...traffic...; vb_stop; vb_check_conservation
+# e2e_init installs an EXIT trap that stops vbridge and every helper process, removes the lab,
+# the EAL runtime directory and hugepage files of this test's --file-prefix, whatever happened.
+#
+# Environment: LAB_PMD (af_packet default, af_xdp), LAB_MTU, E2E_KEEP=1 keeps the work dir,
+# VB_CMD overrides the bridge command (e.g. "dpdk-testpmd" stand-in is NOT supported by the
+# counter checks; it only serves to debug the lab).
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_ROOT=$(cd "$E2E_DIR/../.." && pwd)
+LAB="$E2E_ROOT/scripts/lab.sh"
+PY=/usr/bin/python3      # Debian's, with scapy; a pyenv python3 on PATH may lack it
+E2E_BG_PIDS=()
+VB_PID=
+VB_RC=
+
+log() { echo "[$E2E_NAME] $*" >&2; }
+skip() { echo "SKIP [$E2E_NAME]: $*" >&2; exit 77; }
+fail() { echo "FAIL [$E2E_NAME]: $*" >&2; exit 1; }
+
+# e2e_init NAME VBRIDGE_EXE (NAME at most 6 characters [a-z0-9]): checks what the test needs, picks names, installs the cleanup trap.
+e2e_init() {
+	E2E_NAME=$1
+	VB_EXE=${VB_CMD:-${2:-}}
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, DPDK)"
+	[ -n "$VB_EXE" ] || fail "usage: $0 VBRIDGE_EXECUTABLE"
+	[ -x "$VB_EXE" ] || command -v "$VB_EXE" >/dev/null || fail "vbridge executable '$VB_EXE' not found"
+	local t
+	for t in ip ethtool ping; do
+		command -v "$t" >/dev/null || skip "'$t' is not installed (scripts/deps.sh installs it)"
+	done
+	local huge
+	huge=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
+	[ "$huge" -ge 64 ] || skip "only $huge free 2 MiB hugepages (run scripts/hugepages.sh)"
+	mountpoint -q /dev/hugepages || skip "hugetlbfs is not mounted on /dev/hugepages (scripts/hugepages.sh)"
+	# Names from the test's own name, so that tests and labs never share anything.
+	export LAB_PREFIX=${LAB_PREFIX:-e2$E2E_NAME}
+	export LAB_PMD=${LAB_PMD:-af_packet}
+	export LAB_MTU=${LAB_MTU:-1500}
+	VB_FILE_PREFIX=vb$LAB_PREFIX
+	NS_A=$LAB_PREFIX-a NS_B=$LAB_PREFIX-b
+	IF_A=${LAB_PREFIX}h0 IF_B=${LAB_PREFIX}h1
+	IP_A=198.18.0.1 IP_B=198.18.0.2
+	IP6_A=2001:2::1 IP6_B=2001:2::2
+	WORK=$(mktemp -d "/tmp/vbridge-e2e-$E2E_NAME.XXXXXX")
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+	log "lab $LAB_PREFIX, pmd $LAB_PMD, mtu $LAB_MTU, file-prefix $VB_FILE_PREFIX, logs in $WORK"
+}
+
+e2e_cleanup() {
+	local rc=$?
+	set +e
+	local p
+	for p in "${E2E_BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	if [ -n "$VB_PID" ] && kill -0 "$VB_PID" 2>/dev/null; then
+		kill -TERM "$VB_PID" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$VB_PID" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$VB_PID" 2>/dev/null
+		wait "$VB_PID" 2>/dev/null
+	fi
+	for p in "${E2E_BG_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	"$LAB" down >/dev/null 2>&1
+	# What a killed primary leaves behind; harmless after a clean exit.
+	rm -rf "/var/run/dpdk/$VB_FILE_PREFIX"
+	rm -f /dev/hugepages/"${VB_FILE_PREFIX}"map_*
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
+		log "exit $rc; vbridge stderr tail ($WORK/vbridge.err):"
+		tail -n 15 "$WORK/vbridge.err" 2>/dev/null | sed 's/^/    /' >&2
+		log "work dir kept: $WORK"
+	elif [ "${E2E_KEEP:-0}" = 1 ]; then
+		log "work dir kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit $rc
+}
+
+lab_up() {
+	"$LAB" up 2>"$WORK/lab.err" || { cat "$WORK/lab.err" >&2; fail "lab.sh up failed"; }
+	MAC_A=$(ip netns exec "$NS_A" cat "/sys/class/net/$IF_A/address")
+	MAC_B=$(ip netns exec "$NS_B" cat "/sys/class/net/$IF_B/address")
+}
+
+in_a() { ip netns exec "$NS_A" "$@"; }
+in_b() { ip netns exec "$NS_B" "$@"; }
+
+# bg CMD...: run in the background, killed by the cleanup trap.
+bg() { "$@" & E2E_BG_PIDS+=($!); }
+
+# vb_start [vbridge options after --]: start vbridge on the lab's ports and wait for "ready".
+vb_start() {
+	local vdevs
+	mapfile -t vdevs < <("$LAB" vdevs)
+	VB_ARGS=(-l 0,1 --file-prefix "$VB_FILE_PREFIX" "${vdevs[@]}" -- "$@")
+	log "starting: $VB_EXE ${VB_ARGS[*]}"
+	"$VB_EXE" "${VB_ARGS[@]}" >"$WORK/vbridge.out" 2>"$WORK/vbridge.err" &
+	VB_PID=$!
+	local i
+	for i in $(seq 1 150); do
+		grep -q 'vbridge: ready' "$WORK/vbridge.err" 2>/dev/null && return 0
+		kill -0 "$VB_PID" 2>/dev/null || { wait "$VB_PID"; VB_RC=$?; VB_PID=
+			fail "vbridge exited with $VB_RC before it was ready"; }
+		sleep 0.1
+	done
+	fail "vbridge not ready after 15 s"
+}
+
+# vb_stop [SIGNAL]: signal vbridge, wait; sets VB_RC and VB_STOP_MS (signal to exit).
+vb_stop() {
+	local sig=${1:-TERM} t0 t1
+	[ -n "$VB_PID" ] || fail "vb_stop: vbridge is not running"
+	t0=$(date +%s%N)
+	kill "-$sig" "$VB_PID"
+	# Wait up to 10 s; the caller checks the time against its limit.
+	local i
+	for i in $(seq 1 1000); do
+		kill -0 "$VB_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	t1=$(date +%s%N)
+	if kill -0 "$VB_PID" 2>/dev/null; then
+		kill -KILL "$VB_PID"
+		wait "$VB_PID" 2>/dev/null
+		VB_PID=
+		fail "vbridge still running 10 s after SIG$sig (killed)"
+	fi
+	wait "$VB_PID"
+	VB_RC=$?
+	VB_PID=
+	VB_STOP_MS=$(( (t1 - t0) / 1000000 ))
+	log "vbridge exited $VB_RC, $VB_STOP_MS ms after SIG$sig"
+	sed 's/^/    /' "$WORK/vbridge.out" >&2
+}
+
+# vb_counter DIR FIELD: a field of the final "dir A->B ..." line, e.g. vb_counter 0-\>1 rx_frames.
+vb_counter() {
+	awk -v d="$1" -v f="$2" '$1 == "dir" && $2 == d {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) { print kv[2]; found = 1 } }
+	} END { if (!found) exit 1 }' "$WORK/vbridge.out"
+}
+
+# vb_check_conservation: each direction's rx_frames == tx_frames + dropped, dropped == the sum
+# of the drop_<reason> fields; prints the directions. Fails if there is no "dir" line at all.
+vb_check_conservation() {
+	awk '$1 == "dir" {
+		n++; delete v; sum = 0
+		for (i = 3; i <= NF; i++) {
+			split($i, kv, "="); v[kv[1]] = kv[2]
+			if (kv[1] ~ /^drop_/) sum += kv[2]
+		}
+		if (!("rx_frames" in v) || !("tx_frames" in v) || !("dropped" in v)) {
+			print "malformed counter line: " $0; bad = 1; next
+		}
+		if (v["rx_frames"] != v["tx_frames"] + v["dropped"]) {
+			printf "dir %s: rx_frames %d != tx_frames %d + dropped %d\n", $2,
+				v["rx_frames"], v["tx_frames"], v["dropped"]; bad = 1
+		}
+		if (v["dropped"] != sum) {
+			printf "dir %s: dropped %d != sum of drop_* %d\n", $2, v["dropped"], sum; bad = 1
+		}
+	} END { if (n == 0) { print "no \"dir\" counter lines on stdout"; bad = 1 } exit bad }' \
+		"$WORK/vbridge.out" >&2 || fail "counters do not add up"
+	log "counters add up in every direction"
+}
