@@ -142,6 +142,6 @@ up) lab_up; echo "$prog: lab '$P' up: ${NS[0]} ${ADDR4[0]} <-> ${PORT[0]} | ${PO
 down) need_root; lab_down;;
 status) lab_status;;
 vdevs) lab_vdevs;;
--h|--help|help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//';;
+-h|--help|help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//';;
 *) echo "usage: $prog up|down|status|vdevs (see --help)" >&2; exit 2;;
 esac
