@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Duplicate table; see duptab.h for the verdicts and the races accepted.
+ *
+ * Entry layout (two 64-bit words, each stored and loaded with one relaxed atomic access):
+ *   w0: tag (32, high hash bits) | pkt_len (16) | last rx port (8) | crossings (8)
+ *   w1: check (16) | TSC of the last sighting, low 48 bits
+ * The check covers w0 and the time, so an entry whose words come from two different writes
+ * is (almost always) seen as torn.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "duptab.h"
+
+#define VB_DUPTAB_MAGIC		0x5642445550544231ULL	/* "VBDUPTB1" */
+#define T48_MASK		((UINT64_C(1) << 48) - 1)
+#define T48_HALF		(UINT64_C(1) << 47)
+
+struct vb_dup_ent {
+	uint64_t w0;
+	uint64_t w1;
+};
+
+/* Written once by vb_duptab_init, read-only afterwards: lcores read it without care. */
+struct vb_duptab_hdr {
+	uint64_t magic;
+	uint32_t entries;
+	uint32_t bucket_mask;
+	uint32_t hash_len;
+	uint32_t reserved0;
+	uint64_t window;
+	uint64_t reserved[4];	/* keeps the entries on their own cache lines */
+};
+
+_Static_assert(sizeof(struct vb_duptab_hdr) == 64, "header is one cache line");
+_Static_assert(sizeof(struct vb_dup_ent) * VB_DUPTAB_WAYS == 64, "bucket is one cache line");
+
+static inline uint64_t
+vb_mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+uint64_t
+vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
+{
+	/* wyhash-style: one widening multiply per 16 bytes, each step chained on the last. */
+	const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+	const uint64_t k2 = 0x8ebc6af09c88c6e3ULL, k3 = 0x589965cc75374cc3ULL;
+	uint64_t h = seed ^ k0;
+	uint32_t n = len;
+
+	while (n >= 16) {
+		h = vb_mum(load64(p) ^ k1, load64(p + 8) ^ h);
+		p += 16;
+		n -= 16;
+	}
+	if (n > 0) {
+		uint8_t tail[16] = { 0 };
+
+		/* copy exactly what is there: never read past the end of the frame */
+		memcpy(tail, p, n);
+		h = vb_mum(load64(tail) ^ k2, load64(tail + 8) ^ h);
+	}
+	return vb_mum(h ^ k3, (uint64_t)len ^ k1);
+}
+
+static inline uint64_t
+ent_check(uint64_t w0, uint64_t t48)
+{
+	return vb_mum(w0 ^ 0x2d358dccaa6c78a5ULL, t48 ^ 0x8bb84b93962eacc9ULL) >> 48;
+}
+
+/* Age in ticks of a 48-bit time; a time slightly ahead (another lcore's TSC) is age 0. */
+static inline uint64_t
+age48(uint64_t now, uint64_t t48)
+{
+	uint64_t a = (now - t48) & T48_MASK;
+
+	return a >= T48_HALF ? 0 : a;
+}
+
+static inline bool
+ent_valid(uint64_t w0, uint64_t w1)
+{
+	return w1 != 0 && (w1 >> 48) == ent_check(w0, w1 & T48_MASK);
+}
+
+static inline struct vb_dup_ent *
+ents_of(void *mem)
+{
+	return (struct vb_dup_ent *)((uint8_t *)mem + sizeof(struct vb_duptab_hdr));
+}
+
+size_t
+vb_duptab_mem_size(uint32_t entries)
+{
+	return sizeof(struct vb_duptab_hdr) + (size_t)entries * sizeof(struct vb_dup_ent);
+}
+
+int
+vb_duptab_init(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window)
+{
+	struct vb_duptab_hdr *hdr = mem;
+
+	if (mem == NULL || ((uintptr_t)mem & 63) != 0 || !rte_is_power_of_2(entries) ||
+	    entries < VB_DUPTAB_MIN_ENTRIES || entries > VB_DUPTAB_MAX_ENTRIES ||
+	    hash_len == 0 || hash_len > VB_DUPTAB_HASH_LEN_MAX ||
+	    window == 0 || window >= (UINT64_C(1) << 46))
+		return -EINVAL;
+	memset(mem, 0, vb_duptab_mem_size(entries));
+	hdr->entries = entries;
+	hdr->bucket_mask = entries / VB_DUPTAB_WAYS - 1;
+	hdr->hash_len = hash_len;
+	hdr->window = window;
+	/* last, so that a reader seeing the magic sees the rest */
+	__atomic_store_n(&hdr->magic, VB_DUPTAB_MAGIC, __ATOMIC_RELEASE);
+	return 0;
+}
+
+uint32_t
+vb_duptab_entries(const void *mem)
+{
+	const struct vb_duptab_hdr *hdr = mem;
+
+	if (mem == NULL || __atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) != VB_DUPTAB_MAGIC)
+		return 0;
+	return hdr->entries;
+}
+
+enum vb_dup_verdict
+vb_duptab_check(void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
+		uint8_t rx_port, uint8_t tx_port, uint64_t now, struct vb_tab_ctrs *ev)
+{
+	const struct vb_duptab_hdr *hdr = mem;
+	struct vb_dup_ent *b;
+	uint64_t seed, h, key, w0, w1, age, t48 = now & T48_MASK;
+	uint64_t oldest_age = 0;
+	enum vb_dup_verdict verdict = VB_DUP_NEW;
+	unsigned int i, victim = 0, cross = 0;
+	int victim_rank = -1;	/* 3 empty/torn, 2 expired, 1 live (the oldest one) */
+	bool victim_torn = false;
+
+	/* the pair is unordered: both directions of one pair share the frame's entry */
+	seed = (uint64_t)pkt_len << 16 | (uint64_t)RTE_MIN(rx_port, tx_port) << 8 |
+	       RTE_MAX(rx_port, tx_port);
+	h = vb_hash_bytes(frame, RTE_MIN(len, hdr->hash_len), seed);
+	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
+	b = ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
+
+	for (i = 0; i < VB_DUPTAB_WAYS; i++) {
+		w0 = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
+		w1 = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
+		if (w0 == 0 && w1 == 0) {
+			if (victim_rank < 3) {
+				victim = i;
+				victim_rank = 3;
+				victim_torn = false;
+			}
+			continue;
+		}
+		if (!ent_valid(w0, w1)) {
+			if (victim_rank < 3 || !victim_torn) {
+				victim = i;
+				victim_rank = 3;
+				victim_torn = true;
+			}
+			continue;
+		}
+		age = age48(now, w1 & T48_MASK);
+		if (age > hdr->window) {
+			if (victim_rank < 2) {
+				victim = i;
+				victim_rank = 2;
+			}
+			continue;
+		}
+		if ((w0 & ~UINT64_C(0xffff)) == key) {
+			unsigned int port = (w0 >> 8) & 0xff;
+
+			cross = w0 & 0xff;
+			if (port == rx_port) {
+				verdict = VB_DUP_DUPLICATE;
+			} else if (port == tx_port) {
+				verdict = cross == 0 ? VB_DUP_REFLECTED : VB_DUP_LOOPED;
+				if (cross < 255)
+					cross++;
+			} else {
+				/* a hash collision across pairs: start over */
+				cross = 0;
+			}
+			victim = i;
+			victim_rank = 4;
+			break;
+		}
+		if (victim_rank < 1 || (victim_rank == 1 && age > oldest_age)) {
+			victim = i;
+			victim_rank = 1;
+			oldest_age = age;
+		}
+	}
+
+	if (victim_rank < 4) {
+		ev->inserts++;
+		if (victim_rank == 1)
+			ev->evictions++;
+		else if (victim_torn && victim_rank == 3)
+			ev->torn++;
+	}
+	w0 = key | (uint64_t)rx_port << 8 | cross;
+	w1 = ent_check(w0, t48) << 48 | t48;
+	__atomic_store_n(&b[victim].w0, w0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b[victim].w1, w1, __ATOMIC_RELAXED);
+	return verdict;
+}
+
+uint32_t
+vb_duptab_occupancy(const void *mem, uint64_t now)
+{
+	const struct vb_duptab_hdr *hdr = mem;
+	const struct vb_dup_ent *e;
+	uint32_t i, n = 0, entries = vb_duptab_entries(mem);
+
+	e = (const struct vb_dup_ent *)((const uint8_t *)mem + sizeof(*hdr));
+	for (i = 0; i < entries; i++) {
+		uint64_t w0 = __atomic_load_n(&e[i].w0, __ATOMIC_RELAXED);
+		uint64_t w1 = __atomic_load_n(&e[i].w1, __ATOMIC_RELAXED);
+
+		if (ent_valid(w0, w1) && age48(now, w1 & T48_MASK) <= hdr->window)
+			n++;
+	}
+	return n;
+}
+
+const char *
+vb_dup_verdict_name(enum vb_dup_verdict v)
+{
+	static const char *const names[] = {
+		[VB_DUP_NEW] = "new",
+		[VB_DUP_DUPLICATE] = "duplicate",
+		[VB_DUP_REFLECTED] = "reflected",
+		[VB_DUP_LOOPED] = "looped",
+	};
+
+	if ((unsigned int)v >= RTE_DIM(names))
+		return "?";
+	return names[v];
+}

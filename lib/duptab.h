@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The duplicate table: which broadcast/multicast frames the bridge has seen recently, on which
+ * port, so that a frame coming back can be told apart from a new one.
+ *
+ * A frame's key is a 64-bit hash of its first hash_len bytes, its total length and its pair
+ * (the two ports it travels between). The table is a flat array of 4-way buckets (one cache
+ * line each), bounded and lossy: a new key replaces an empty, expired or torn entry of its
+ * bucket, else the oldest one (an eviction). Entries live for `window` TSC ticks after their
+ * last sighting. The table holds no pointers and lives in shared memory; all worker lcores
+ * read and write it without locks or locked instructions.
+ *
+ * Verdicts, for a frame received on port P whose peer is Q (the bridge sends it out of Q):
+ *   NEW        no live entry: first sighting in the window;
+ *   DUPLICATE  last seen received on P as well: P's side delivered it twice (two uplinks
+ *              flooding the same broadcast, a sender repeating itself);
+ *   REFLECTED  last seen received on Q, so the bridge sent it out of P, and this is its first
+ *              crossing back: P's side sends our broadcasts back to us (the scenario's fault,
+ *              a vSwitch with two uplinks). A second path between the two sides also looks
+ *              like this on its first crossing;
+ *   LOOPED     last seen received on Q, and it had already crossed back before: the frame has
+ *              now come back from both sides and circulates through the bridge and the
+ *              network (a loop, a broadcast storm in the making).
+ * A sequence "Q, P, Q, P" therefore reads NEW, REFLECTED, LOOPED, LOOPED.
+ * Each call then records the frame as last received on P at `now`.
+ *
+ * Races accepted (no locks, no locked instructions):
+ * - each entry is two 64-bit words written with two relaxed stores; the second word carries a
+ *   16-bit check over both, so a torn entry (words of two different writes) is detected, with
+ *   probability 1 - 2^-16, and treated as empty: a missed detection (NEW instead of a verdict);
+ * - the port and crossing count are in the same word as the key, so a verdict other than NEW
+ *   always comes from a real earlier sighting of that key; an undetected torn entry can only
+ *   give a wrong time (a verdict outside the window or a miss inside it);
+ * - two lcores updating the same bucket at once may lose one update (last writer wins): that
+ *   sighting is forgotten, a later copy reads NEW, or DUPLICATE instead of REFLECTED/LOOPED;
+ * - a false match needs two different frames with the same length and 48 equal hash bits
+ *   (32-bit tag plus the bucket index) within the window.
+ * tests/unit/test_duptab.c bounds these with two threads hammering one table.
+ */
+#ifndef VB_DUPTAB_H
+#define VB_DUPTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VB_DUPTAB_WAYS		4	/* entries per bucket: 4 x 16 bytes = one cache line */
+#define VB_DUPTAB_MIN_ENTRIES	VB_DUPTAB_WAYS
+#define VB_DUPTAB_MAX_ENTRIES	(1u << 24)
+#define VB_DUPTAB_HASH_LEN_MAX	65535
+#define VB_DUPTAB_DEF_HASH_LEN	128	/* bytes hashed by default: enough to tell ARPs apart */
+
+enum vb_dup_verdict {
+	VB_DUP_NEW = 0,
+	VB_DUP_DUPLICATE,
+	VB_DUP_REFLECTED,
+	VB_DUP_LOOPED,
+};
+
+/*
+ * Events of one call, counted by the caller (per lcore, one writer): the table itself keeps
+ * no counters, since every lcore writes it.
+ */
+struct vb_tab_ctrs {
+	uint64_t inserts;	/* a new key was written */
+	uint64_t evictions;	/* ... over a live entry (its window not over): detection lost */
+	uint64_t torn;		/* an entry failed its check and was treated as empty */
+};
+
+/* Bytes needed for a table of `entries` entries (a power of two), header included. */
+size_t vb_duptab_mem_size(uint32_t entries);
+
+/*
+ * Initialise a table in mem (64-byte aligned, vb_duptab_mem_size(entries) bytes, e.g. a
+ * memzone), before any lcore uses it. entries: a power of two in
+ * [VB_DUPTAB_MIN_ENTRIES, VB_DUPTAB_MAX_ENTRIES]; hash_len: bytes of each frame hashed
+ * (1..VB_DUPTAB_HASH_LEN_MAX); window: TSC ticks a sighting stays live (> 0, < 2^46).
+ * Returns 0, or -EINVAL naming no field (the caller validated its config already).
+ */
+int vb_duptab_init(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window);
+
+/*
+ * Datapath, any lcore, concurrently: the verdict for a broadcast/multicast frame received on
+ * rx_port and forwarded to tx_port at TSC `now`, then record it. frame/len: readable bytes;
+ * pkt_len: the frame's total length. Events go to *ev (not NULL). No allocation, no lock.
+ */
+enum vb_dup_verdict vb_duptab_check(void *mem, const uint8_t *frame, uint32_t len,
+				    uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port,
+				    uint64_t now, struct vb_tab_ctrs *ev);
+
+/* Reader: live (not expired, not torn) entries at `now`; walks the whole table. */
+uint32_t vb_duptab_occupancy(const void *mem, uint64_t now);
+
+/* Reader: the table's size in entries, 0 if mem does not hold an initialised table. */
+uint32_t vb_duptab_entries(const void *mem);
+
+/* Name of a verdict ("new", "duplicate", "reflected", "looped"). */
+const char *vb_dup_verdict_name(enum vb_dup_verdict v);
+
+/*
+ * The hash used for the key (exposed for tests and tools): 64 bits over len bytes, seeded.
+ * Not cryptographic; fast (one 64x64->128 multiply per 16 bytes).
+ */
+uint64_t vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed);
+
+#endif /* VB_DUPTAB_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The MAC observation table: where each source MAC was last seen, per VLAN and per pair, the
+ * way a learning bridge would learn it. It never steers forwarding (vbridge forwards every
+ * frame to the peer port); it only says what a learning bridge would have concluded:
+ *   MOVED         the frame's source MAC (key: MAC, outer VLAN id, pair) was last seen, not
+ *                 aged out, on the other port of the pair: a learning bridge would move it;
+ *   WOULD_FILTER  the frame's unicast destination MAC was last seen, not aged out, on the port
+ *                 the frame arrived on: a learning bridge would believe the destination is
+ *                 on the ingress side and drop the frame (the scenario's lost ARP reply).
+ * As a learning bridge does, the source is learned first, then the destination looked up;
+ * every frame teaches, reflected copies included (which is exactly how a learning bridge is
+ * misled). Source MACs with the I/G bit set are invalid and not learned.
+ *
+ * Layout: a header and a flat array of 4-way buckets (one cache line each) of 16-byte
+ * entries, no pointers, in shared memory, written by all worker lcores without locks:
+ *   w0: pair (4) | VLAN id (12) | MAC (48)            - the key
+ *   w1: check (16) | moves (8) | port (8) | last seen (32, TSC >> VB_MAC_TSHIFT)
+ * Lossy: a new MAC takes an empty, aged-out or torn entry of its bucket, else evicts the one
+ * seen longest ago. A known MAC on the same port is rewritten only when its time is stale by
+ * more than ageing/8, so steady traffic does not bounce the cache line between lcores.
+ *
+ * Races accepted: as in duptab.h. Two relaxed 64-bit stores per update; a torn entry fails
+ * its 16-bit check (probability 1 - 2^-16) and is treated as absent (a move or a
+ * would-be-filtered frame missed, never invented from a torn entry, since the port and key
+ * are checked together). Concurrent updates of one bucket may lose one (last writer wins):
+ * a MAC's side may be one frame stale, so a move may be missed or counted one frame late.
+ */
+#ifndef VB_MACTAB_H
+#define VB_MACTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "duptab.h"	/* struct vb_tab_ctrs */
+
+#define VB_MACTAB_WAYS		4
+#define VB_MACTAB_MIN_ENTRIES	VB_MACTAB_WAYS
+#define VB_MACTAB_MAX_ENTRIES	(1u << 24)
+#define VB_MAC_MAX_PAIRS	16	/* pair index is 4 bits of the key */
+#define VB_MAC_TSHIFT		12	/* time unit: 4096 TSC ticks (~1.4 us at 3 GHz) */
+
+/* vb_mactab_observe result bits */
+#define VB_MAC_MOVED		(1u << 0)
+#define VB_MAC_WOULD_FILTER	(1u << 1)
+
+/* One entry as copied out for a reader. */
+struct vb_mac_entry {
+	uint8_t mac[6];
+	uint16_t vlan;		/* outer VLAN id, 0 when untagged */
+	uint8_t pair;
+	uint8_t port;		/* bridge port last seen on */
+	uint8_t moves;		/* times it changed port, saturating at 255 */
+	uint8_t reserved;
+	uint64_t age;		/* TSC ticks since last seen (to VB_MAC_TSHIFT precision) */
+};
+
+/* Bytes needed for a table of `entries` entries (a power of two), header included. */
+size_t vb_mactab_mem_size(uint32_t entries);
+
+/*
+ * Initialise a table in mem (64-byte aligned, vb_mactab_mem_size(entries) bytes) before any
+ * lcore uses it. entries: power of two in [VB_MACTAB_MIN_ENTRIES, VB_MACTAB_MAX_ENTRIES];
+ * ageing: TSC ticks after which an entry is forgotten, in [2^VB_MAC_TSHIFT, 2^42] (2^42 is
+ * ~25 min at 3 GHz). Returns 0 or -EINVAL.
+ */
+int vb_mactab_init(void *mem, uint32_t entries, uint64_t ageing);
+
+/*
+ * Datapath, any lcore, concurrently: learn src (6 bytes) on rx_port and look dst (6 bytes)
+ * up, in VLAN vlan (0..4095) of pair (< VB_MAC_MAX_PAIRS), at TSC now. Returns VB_MAC_*
+ * bits. Events go to *ev (not NULL). No allocation, no lock.
+ */
+uint32_t vb_mactab_observe(void *mem, const uint8_t *dst, const uint8_t *src, uint16_t vlan,
+			   uint8_t pair, uint8_t rx_port, uint64_t now, struct vb_tab_ctrs *ev);
+
+/*
+ * Reader (another lcore or process, read-only): copy out up to max live entries starting at
+ * table index *pos, advancing *pos; entries that fail their check are skipped and counted in
+ * *torn (may be NULL). Returns the number copied; 0 with *pos == table size at the end.
+ */
+uint32_t vb_mactab_read(const void *mem, uint32_t *pos, struct vb_mac_entry *out, uint32_t max,
+			uint64_t now, uint32_t *torn);
+
+/* Reader: live (not aged, not torn) entries at `now`; walks the whole table. */
+uint32_t vb_mactab_occupancy(const void *mem, uint64_t now);
+
+/* Reader: the table's size in entries, 0 if mem does not hold an initialised table. */
+uint32_t vb_mactab_entries(const void *mem);
+
+#endif /* VB_MACTAB_H */

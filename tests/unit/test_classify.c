@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Classifier unit tests, no EAL. Every frame is classified with its last byte right before a
+ * PROT_NONE page, so a read past len faults instead of passing silently; every case is also
+ * classified at every shorter length, and random frames are thrown at it.
+ * Then the whole per-frame chain replays the scenario (reflected ARP request, moved MAC,
+ * filtered reply) and checks the counters and samples.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "classify.h"
+
+static int failures;
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		failures++; \
+		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+	} \
+} while (0)
+
+static uint8_t *guard_end;	/* first byte of the PROT_NONE page */
+
+static void
+guard_setup(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + pg, pg, PROT_NONE) != 0) {
+		perror("guard page");
+		exit(1);
+	}
+	guard_end = p + pg;
+}
+
+/* The frame copied so that its last byte is the last readable one. */
+static const uint8_t *
+at_guard(const uint8_t *frame, uint32_t len)
+{
+	memcpy(guard_end - len, frame, len);
+	return guard_end - len;
+}
+
+/* ---- frame building ---- */
+
+struct fb {
+	uint8_t b[512];
+	uint32_t len;
+};
+
+static void
+put(struct fb *f, const void *p, uint32_t n)
+{
+	memcpy(f->b + f->len, p, n);
+	f->len += n;
+}
+
+static void
+put8(struct fb *f, uint8_t v)
+{
+	f->b[f->len++] = v;
+}
+
+static void
+put16(struct fb *f, uint16_t v)
+{
+	put8(f, v >> 8);
+	put8(f, v & 0xff);
+}
+
+static void
+put32(struct fb *f, uint32_t v)
+{
+	put16(f, v >> 16);
+	put16(f, v & 0xffff);
+}
+
+static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MAC_X[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x0a };	/* the VM */
+static const uint8_t MAC_G[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };	/* gateway */
+static const uint8_t MAC_MC4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+static const uint8_t MAC_SNM[6] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x0a };	/* sol. node */
+static const uint8_t MAC_ALLN[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t MAC_STP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+#define IP_X IP(198, 18, 0, 10)
+#define IP_G IP(198, 18, 0, 1)
+
+enum payload { PL_NONE, PL_ARP, PL_IPV6, PL_RAW };
+
+struct ccase {
+	const char *name;
+	const uint8_t *dst;
+	int ntags;
+	uint16_t tpid[3];
+	uint16_t vid[3];
+	uint16_t etype;		/* after the tags; 0: from the payload */
+	enum payload pl;
+	/* ARP */
+	uint16_t htype, ptype;
+	uint8_t hlen, plen;
+	uint16_t op;
+	uint32_t spa, tpa;
+	/* IPv6 */
+	uint8_t next_hdr;	/* 0: ICMPv6 */
+	uint8_t icmp_type;
+	uint8_t unspec_src;
+	int plen_adj;		/* added to the true IPv6 payload length */
+	int icmp_len;		/* ICMPv6 bytes; 0: 24 */
+	/* length: cut > 0 keeps cut bytes, cut < 0 drops -cut from the end; no padding then */
+	int cut;
+	/* expected */
+	uint32_t flags;
+	uint8_t arp, nd, nvlan;
+	uint16_t vid0, vid1;
+	uint16_t etype_out;
+};
+
+#define ARP_OK .pl = PL_ARP, .htype = 1, .ptype = 0x0800, .hlen = 6, .plen = 4
+
+static const struct ccase cases[] = {
+	/* the fast path */
+	{ .name = "unicast IPv4", .dst = MAC_G, .etype = 0x0800, .pl = PL_RAW, .flags = 0 },
+	{ .name = "unicast IPv6 NS (not parsed)", .dst = MAC_G, .pl = PL_IPV6, .icmp_type = 135,
+	  .flags = 0 },
+	{ .name = "unicast exactly 14 bytes", .dst = MAC_G, .etype = 0x0800, .pl = PL_NONE,
+	  .cut = 14, .flags = 0 },
+	/* broadcast and multicast */
+	{ .name = "broadcast IPv4", .dst = MAC_BCAST, .etype = 0x0800, .pl = PL_RAW,
+	  .flags = VB_CLS_BCAST, .etype_out = 0x0800 },
+	{ .name = "multicast IPv4", .dst = MAC_MC4, .etype = 0x0800, .pl = PL_RAW,
+	  .flags = VB_CLS_MCAST },
+	{ .name = "STP link-local", .dst = MAC_STP, .etype = 0x0026, .pl = PL_RAW,
+	  .flags = VB_CLS_MCAST },
+	/* ARP kinds */
+	{ .name = "ARP request", .dst = MAC_BCAST, ARP_OK, .op = 1, .spa = IP_X, .tpa = IP_G,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_REQUEST, .etype_out = 0x0806 },
+	{ .name = "ARP reply (unicast)", .dst = MAC_X, ARP_OK, .op = 2, .spa = IP_G,
+	  .tpa = IP_X, .flags = VB_CLS_ARP, .arp = VB_ARP_REPLY },
+	{ .name = "ARP probe", .dst = MAC_BCAST, ARP_OK, .op = 1, .spa = 0, .tpa = IP_X,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_PROBE },
+	{ .name = "ARP probe, target 0 too", .dst = MAC_BCAST, ARP_OK, .op = 1, .spa = 0,
+	  .tpa = 0, .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_PROBE },
+	{ .name = "ARP announcement", .dst = MAC_BCAST, ARP_OK, .op = 1, .spa = IP_X,
+	  .tpa = IP_X, .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_ANNOUNCE },
+	{ .name = "ARP gratuitous reply", .dst = MAC_BCAST, ARP_OK, .op = 2, .spa = IP_X,
+	  .tpa = IP_X, .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_GRATUITOUS },
+	{ .name = "RARP opcode 3", .dst = MAC_BCAST, ARP_OK, .op = 3, .spa = IP_X, .tpa = IP_G,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP, .arp = VB_ARP_OTHER },
+	{ .name = "ARP exactly 28 bytes, no padding", .dst = MAC_BCAST, ARP_OK, .op = 1,
+	  .spa = IP_X, .tpa = IP_G, .cut = 42, .flags = VB_CLS_BCAST | VB_CLS_ARP,
+	  .arp = VB_ARP_REQUEST },
+	/* ARP malformed */
+	{ .name = "ARP truncated by 1", .dst = MAC_BCAST, ARP_OK, .op = 1, .spa = IP_X,
+	  .tpa = IP_G, .cut = 41, .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED,
+	  .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP header only 7 bytes", .dst = MAC_BCAST, ARP_OK, .op = 1, .cut = 21,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP no body", .dst = MAC_BCAST, ARP_OK, .op = 1, .cut = 14,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP htype 6", .dst = MAC_BCAST, .pl = PL_ARP, .htype = 6, .ptype = 0x0800,
+	  .hlen = 6, .plen = 4, .op = 1, .spa = IP_X, .tpa = IP_G,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP ptype IPv6", .dst = MAC_BCAST, .pl = PL_ARP, .htype = 1, .ptype = 0x86dd,
+	  .hlen = 6, .plen = 4, .op = 1,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP hlen 8", .dst = MAC_BCAST, .pl = PL_ARP, .htype = 1, .ptype = 0x0800,
+	  .hlen = 8, .plen = 4, .op = 1,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	{ .name = "ARP plen 16", .dst = MAC_BCAST, .pl = PL_ARP, .htype = 1, .ptype = 0x0800,
+	  .hlen = 6, .plen = 16, .op = 1,
+	  .flags = VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_MALFORMED, .arp = VB_ARP_MALFORMED },
+	/* VLAN tags, every TPID, one and two */
+	{ .name = "802.1Q ARP", .dst = MAC_BCAST, .ntags = 1, .tpid = { 0x8100 },
+	  .vid = { 10 }, ARP_OK, .op = 1, .spa = IP_X, .tpa = IP_G,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_ARP, .arp = VB_ARP_REQUEST,
+	  .nvlan = 1, .vid0 = 10, .etype_out = 0x0806 },
+	{ .name = "802.1ad ARP", .dst = MAC_BCAST, .ntags = 1, .tpid = { 0x88a8 },
+	  .vid = { 4094 }, ARP_OK, .op = 2, .spa = IP_X, .tpa = IP_G,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_ARP, .arp = VB_ARP_REPLY,
+	  .nvlan = 1, .vid0 = 4094 },
+	{ .name = "0x9100 unicast IPv4", .dst = MAC_G, .ntags = 1, .tpid = { 0x9100 },
+	  .vid = { 1 }, .etype = 0x0800, .pl = PL_RAW, .flags = VB_CLS_TAGGED, .nvlan = 1,
+	  .vid0 = 1, .etype_out = 0x0800 },
+	{ .name = "QinQ 88a8/8100 ARP", .dst = MAC_BCAST, .ntags = 2,
+	  .tpid = { 0x88a8, 0x8100 }, .vid = { 100, 200 }, ARP_OK, .op = 1, .spa = 0,
+	  .tpa = IP_X, .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_QINQ | VB_CLS_ARP,
+	  .arp = VB_ARP_PROBE, .nvlan = 2, .vid0 = 100, .vid1 = 200 },
+	{ .name = "QinQ 9100/9100 unicast", .dst = MAC_G, .ntags = 2,
+	  .tpid = { 0x9100, 0x9100 }, .vid = { 5, 6 }, .etype = 0x0800, .pl = PL_RAW,
+	  .flags = VB_CLS_TAGGED | VB_CLS_QINQ, .nvlan = 2, .vid0 = 5, .vid1 = 6 },
+	{ .name = "QinQ 8100/88a8 ND", .dst = MAC_SNM, .ntags = 2, .tpid = { 0x8100, 0x88a8 },
+	  .vid = { 7, 8 }, .pl = PL_IPV6, .icmp_type = 135,
+	  .flags = VB_CLS_MCAST | VB_CLS_TAGGED | VB_CLS_QINQ | VB_CLS_IPV6 | VB_CLS_ND,
+	  .nd = VB_ND_NS, .nvlan = 2, .vid0 = 7, .vid1 = 8, .etype_out = 0x86dd },
+	{ .name = "three tags: third left alone", .dst = MAC_BCAST, .ntags = 3,
+	  .tpid = { 0x88a8, 0x8100, 0x8100 }, .vid = { 1, 2, 3 }, ARP_OK, .op = 1,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_QINQ, .nvlan = 2, .vid0 = 1,
+	  .vid1 = 2, .etype_out = 0x8100 },
+	/* truncated tags */
+	{ .name = "tag truncated after TPID", .dst = MAC_BCAST, .ntags = 1, .tpid = { 0x8100 },
+	  .vid = { 10 }, ARP_OK, .cut = 14,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_MALFORMED, .etype_out = 0x8100 },
+	{ .name = "tag truncated in TCI", .dst = MAC_G, .ntags = 1, .tpid = { 0x8100 },
+	  .vid = { 10 }, ARP_OK, .cut = 15, .flags = VB_CLS_TAGGED | VB_CLS_MALFORMED },
+	{ .name = "tag truncated before inner type", .dst = MAC_G, .ntags = 1,
+	  .tpid = { 0x88a8 }, .vid = { 10 }, ARP_OK, .cut = 17,
+	  .flags = VB_CLS_TAGGED | VB_CLS_MALFORMED },
+	{ .name = "second tag truncated", .dst = MAC_BCAST, .ntags = 2,
+	  .tpid = { 0x88a8, 0x8100 }, .vid = { 10, 20 }, ARP_OK, .cut = 20,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_MALFORMED, .nvlan = 1, .vid0 = 10 },
+	{ .name = "tagged ARP truncated", .dst = MAC_BCAST, .ntags = 1, .tpid = { 0x8100 },
+	  .vid = { 10 }, ARP_OK, .op = 1, .cut = 30,
+	  .flags = VB_CLS_BCAST | VB_CLS_TAGGED | VB_CLS_ARP | VB_CLS_MALFORMED,
+	  .arp = VB_ARP_MALFORMED, .nvlan = 1, .vid0 = 10 },
+	/* runts */
+	{ .name = "runt 0 bytes", .dst = MAC_BCAST, .pl = PL_NONE, .cut = -1000,
+	  .flags = VB_CLS_MALFORMED },
+	{ .name = "runt 5 bytes of broadcast", .dst = MAC_BCAST, .pl = PL_NONE, .cut = 5,
+	  .flags = VB_CLS_MALFORMED },
+	{ .name = "runt 6 bytes of broadcast", .dst = MAC_BCAST, .pl = PL_NONE, .cut = 6,
+	  .flags = VB_CLS_BCAST | VB_CLS_MALFORMED },
+	{ .name = "runt 13 bytes unicast", .dst = MAC_G, .pl = PL_NONE, .etype = 0x0800,
+	  .cut = 13, .flags = VB_CLS_MALFORMED },
+	/* IPv6 ND */
+	{ .name = "ND NS (address resolution)", .dst = MAC_SNM, .pl = PL_IPV6,
+	  .icmp_type = 135, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_NS },
+	{ .name = "ND NS from :: (DAD)", .dst = MAC_SNM, .pl = PL_IPV6, .icmp_type = 135,
+	  .unspec_src = 1, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_DAD },
+	{ .name = "ND NA unsolicited", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 136,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_NA },
+	{ .name = "ND RS", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 133, .icmp_len = 8,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_RS },
+	{ .name = "ND RA", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 134, .icmp_len = 16,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_RA },
+	{ .name = "ND redirect", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 137,
+	  .icmp_len = 40, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND,
+	  .nd = VB_ND_REDIRECT },
+	{ .name = "ICMPv6 echo: IPv6, not ND", .dst = MAC_ALLN, .pl = PL_IPV6,
+	  .icmp_type = 128, .flags = VB_CLS_MCAST | VB_CLS_IPV6 },
+	{ .name = "IPv6 UDP: not ND", .dst = MAC_ALLN, .pl = PL_IPV6, .next_hdr = 17,
+	  .icmp_type = 135, .flags = VB_CLS_MCAST | VB_CLS_IPV6 },
+	/* ND malformed */
+	{ .name = "IPv6 header truncated", .dst = MAC_SNM, .pl = PL_IPV6, .icmp_type = 135,
+	  .cut = 14 + 39, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_MALFORMED },
+	{ .name = "ICMPv6 absent", .dst = MAC_SNM, .pl = PL_IPV6, .icmp_type = 135,
+	  .cut = 14 + 40, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_MALFORMED },
+	{ .name = "NS truncated", .dst = MAC_SNM, .pl = PL_IPV6, .icmp_type = 135, .cut = -1,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND | VB_CLS_MALFORMED,
+	  .nd = VB_ND_MALFORMED },
+	{ .name = "NS payload length too short", .dst = MAC_SNM, .pl = PL_IPV6,
+	  .icmp_type = 135, .plen_adj = -1,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND | VB_CLS_MALFORMED,
+	  .nd = VB_ND_MALFORMED },
+	{ .name = "redirect truncated to 24", .dst = MAC_ALLN, .pl = PL_IPV6,
+	  .icmp_type = 137, .icmp_len = 24,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND | VB_CLS_MALFORMED,
+	  .nd = VB_ND_MALFORMED },
+	{ .name = "RS truncated to 4", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 133,
+	  .icmp_len = 4, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND | VB_CLS_MALFORMED,
+	  .nd = VB_ND_MALFORMED },
+	{ .name = "NS payload length larger than frame", .dst = MAC_SNM, .pl = PL_IPV6,
+	  .icmp_type = 135, .plen_adj = 100,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_NS },
+};
+
+static void
+build(const struct ccase *c, struct fb *f)
+{
+	static const uint8_t ip6_src[16] = { 0xfe, 0x80, [15] = 0x0a };
+	static const uint8_t ip6_dst[16] = { 0xff, 0x02, [11] = 1, 0xff, [15] = 0x0a };
+	static const uint8_t target[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a };
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	put(f, c->dst, 6);
+	put(f, MAC_X, 6);
+	for (i = 0; i < c->ntags; i++) {
+		put16(f, c->tpid[i]);
+		put16(f, (uint16_t)(3 << 13 | c->vid[i]));
+	}
+	switch (c->pl) {
+	case PL_NONE:
+	case PL_RAW:
+		put16(f, c->etype);
+		if (c->pl == PL_RAW)
+			put(f, "\x45\x00\x00\x54payload....", 16);
+		break;
+	case PL_ARP:
+		put16(f, VB_ETYPE_ARP);
+		put16(f, c->htype);
+		put16(f, c->ptype);
+		put8(f, c->hlen);
+		put8(f, c->plen);
+		put16(f, c->op);
+		put(f, MAC_X, 6);
+		put32(f, c->spa);
+		put(f, c->op == 2 ? MAC_G : (const uint8_t [6]){ 0 }, 6);
+		put32(f, c->tpa);
+		break;
+	case PL_IPV6: {
+		int ilen = c->icmp_len != 0 ? c->icmp_len : 24;
+		uint8_t icmp[64] = { 0 };
+
+		put16(f, VB_ETYPE_IPV6);
+		put32(f, 0x60000000);
+		put16(f, (uint16_t)(ilen + c->plen_adj));
+		put8(f, c->next_hdr != 0 ? c->next_hdr : 58);
+		put8(f, 255);
+		if (c->unspec_src)
+			put(f, (const uint8_t [16]){ 0 }, 16);
+		else
+			put(f, ip6_src, 16);
+		put(f, ip6_dst, 16);
+		icmp[0] = c->icmp_type;
+		memcpy(icmp + 8, target, 16);
+		put(f, icmp, (uint32_t)ilen);
+		break;
+	}
+	}
+	if (c->cut > 0)
+		f->len = (uint32_t)c->cut;
+	else if (c->cut < 0)
+		f->len = (uint32_t)-c->cut >= f->len ? 0 : f->len - (uint32_t)-c->cut;
+	else if (f->len < 60)
+		f->len = 60;	/* Ethernet minimum, padding zeros */
+}
+
+static void
+test_cases(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		const struct ccase *c = &cases[i];
+		struct vb_cls out;
+		struct fb f;
+		const uint8_t *p;
+		uint32_t flags;
+
+		build(c, &f);
+		p = at_guard(f.b, f.len);
+		memset(&out, 0xa5, sizeof(out));
+		flags = vb_classify(p, f.len, &out);
+		CHECK(flags == c->flags && out.flags == flags,
+		      "%s (len %u): flags saw 0x%x (out 0x%x), expected 0x%x",
+		      c->name, f.len, flags, out.flags, c->flags);
+		CHECK(vb_cls_fast(p, f.len) == (c->flags == 0),
+		      "%s: fast path saw %d, expected %d", c->name, vb_cls_fast(p, f.len),
+		      c->flags == 0);
+		if (flags == 0)
+			continue;	/* only flags is defined on the fast path */
+		CHECK(out.arp == c->arp, "%s: ARP kind saw %s, expected %s", c->name,
+		      vb_arp_kind_name(out.arp), vb_arp_kind_name(c->arp));
+		CHECK(out.nd == c->nd, "%s: ND kind saw %s, expected %s", c->name,
+		      vb_nd_kind_name(out.nd), vb_nd_kind_name(c->nd));
+		CHECK(out.nb_vlan == c->nvlan, "%s: tags saw %u, expected %u", c->name,
+		      out.nb_vlan, c->nvlan);
+		if (c->nvlan >= 1)
+			CHECK(out.vlan[0] == c->vid0 && out.tpid[0] == c->tpid[0],
+			      "%s: outer tag saw %#x/%u, expected %#x/%u", c->name, out.tpid[0],
+			      out.vlan[0], c->tpid[0], c->vid0);
+		if (c->nvlan >= 2)
+			CHECK(out.vlan[1] == c->vid1 && out.tpid[1] == c->tpid[1],
+			      "%s: inner tag saw %#x/%u, expected %#x/%u", c->name, out.tpid[1],
+			      out.vlan[1], c->tpid[1], c->vid1);
+		if (c->etype_out != 0)
+			CHECK(out.ethertype == c->etype_out, "%s: ethertype saw %#x, expected %#x",
+			      c->name, out.ethertype, c->etype_out);
+		if (out.arp != VB_ARP_NONE && out.arp != VB_ARP_MALFORMED) {
+			uint8_t spa[4] = { c->spa >> 24, c->spa >> 16, c->spa >> 8, c->spa };
+			uint8_t tpa[4] = { c->tpa >> 24, c->tpa >> 16, c->tpa >> 8, c->tpa };
+
+			CHECK(memcmp(out.arp_spa, spa, 4) == 0 && memcmp(out.arp_tpa, tpa, 4) == 0 &&
+			      memcmp(out.arp_sha, MAC_X, 6) == 0 && out.arp_op == c->op,
+			      "%s: ARP fields not copied (op saw %u, expected %u)", c->name,
+			      out.arp_op, c->op);
+		}
+		if (out.nd == VB_ND_NS || out.nd == VB_ND_NA || out.nd == VB_ND_DAD)
+			CHECK(out.nd_target[0] == 0x20 && out.nd_target[15] == 0x0a,
+			      "%s: ND target not copied", c->name);
+	}
+	printf("classify: %zu table cases\n", RTE_DIM(cases));
+}
+
+/* Every case at every shorter length: never a fault, and short means malformed or plain. */
+static void
+test_prefixes(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		struct vb_cls out;
+		struct fb f;
+		uint32_t l;
+
+		build(&cases[i], &f);
+		for (l = 0; l <= f.len; l++) {
+			uint32_t flags = vb_classify(at_guard(f.b, l), l, &out);
+
+			if (l < VB_ETH_HLEN)
+				CHECK(flags & VB_CLS_MALFORMED, "%s cut to %u: not malformed (0x%x)",
+				      cases[i].name, l, flags);
+			n++;
+		}
+	}
+	printf("classify: %u prefixes at the guard page\n", n);
+}
+
+/* Random frames, biased toward the interesting EtherTypes; only a crash can fail. */
+static void
+test_random(void)
+{
+	static const uint16_t types[] = { 0x0806, 0x8100, 0x88a8, 0x9100, 0x86dd, 0x0800 };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	uint8_t buf[160];
+	uint32_t i, j, acc = 0;
+	struct vb_cls out;
+
+	for (i = 0; i < 200000; i++) {
+		uint32_t len;
+
+		for (j = 0; j < sizeof(buf); j++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[j] = (uint8_t)x;
+		}
+		/* plant types at the places a parser looks */
+		for (j = 12; j + 1 < 24; j += 4) {
+			uint16_t t = types[(buf[j] ^ i) % RTE_DIM(types)];
+
+			buf[j] = t >> 8;
+			buf[j + 1] = t & 0xff;
+		}
+		if (buf[100] & 1)
+			buf[20 + (buf[101] & 7)] = 58;
+		len = (uint32_t)(x >> 40) % sizeof(buf);
+		acc += vb_classify(at_guard(buf, len), len, &out);
+	}
+	printf("classify: 200000 random frames (checksum %u)\n", acc);
+}
+
+static void
+test_names(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < VB_CLS_CTR_COUNT; i++) {
+		const char *s = vb_cls_ctr_names[i];
+
+		CHECK(s != NULL && vb_cls_ctr_help[i] != NULL && s[0] != '\0',
+		      "counter %u has no name or help", i);
+		for (j = 0; s != NULL && s[j] != '\0'; j++)
+			CHECK((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= '0' && s[j] <= '9') ||
+			      s[j] == '_', "counter name %s: character '%c' not in [a-z0-9_]", s,
+			      s[j]);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(s, vb_cls_ctr_names[j]) != 0, "counter name %s twice", s);
+	}
+	CHECK(strcmp(vb_cls_ctr_names[VB_CLS_CTR_reflected], "reflected") == 0,
+	      "names out of order: %s", vb_cls_ctr_names[VB_CLS_CTR_reflected]);
+	CHECK(sizeof(struct vb_cls_ctrs) == VB_CLS_CTR_COUNT * sizeof(uint64_t),
+	      "struct vb_cls_ctrs saw %zu bytes, expected %zu", sizeof(struct vb_cls_ctrs),
+	      VB_CLS_CTR_COUNT * sizeof(uint64_t));
+}
+
+#define TSC_HZ		3000000000ULL
+#define US(n)		((uint64_t)(n) * (TSC_HZ / 1000000))
+
+static void *
+aligned_zalloc(size_t sz)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 64, sz) != 0) {
+		perror("posix_memalign");
+		exit(1);
+	}
+	memset(p, 0, sz);
+	return p;
+}
+
+static struct fb
+arp_frame(const uint8_t *dst, const uint8_t *src, uint16_t op, uint32_t spa,
+	  const uint8_t *tha, uint32_t tpa)
+{
+	struct fb f = { .len = 0 };
+
+	put(&f, dst, 6);
+	put(&f, src, 6);
+	put16(&f, VB_ETYPE_ARP);
+	put16(&f, 1);
+	put16(&f, 0x0800);
+	put8(&f, 6);
+	put8(&f, 4);
+	put16(&f, op);
+	put(&f, src, 6);
+	put32(&f, spa);
+	put(&f, tha, 6);
+	put32(&f, tpa);
+	f.len = 60;
+	return f;
+}
+
+/*
+ * The scenario through the whole chain: X's ARP request enters port 1 and leaves by port 0;
+ * an identical copy comes back into port 0 111 us later; the gateway's reply to X enters
+ * port 0. Port 0 must count one reflection, one move of X and one would-be-filtered reply.
+ */
+static void
+test_chain_scenario(void)
+{
+	static const uint8_t zero[6];
+	struct vb_cls_ctrs ctrs[2];
+	struct vb_cls_ctx ctx[2];
+	void *dup = aligned_zalloc(vb_duptab_mem_size(1024));
+	void *mac = aligned_zalloc(vb_mactab_mem_size(1024));
+	void *ring = aligned_zalloc(vb_sample_mem_size(16, VB_SAMPLE_SNAP_DEF));
+	struct vb_sample s[16];
+	struct vb_sample_read_stats st;
+	struct fb req = arp_frame(MAC_BCAST, MAC_X, 1, IP_X, zero, IP_G);
+	struct fb rep = arp_frame(MAC_X, MAC_G, 2, IP_G, MAC_X, IP_X);
+	struct fb uni = { .len = 60 };
+	uint64_t t0 = 1000000000ULL;
+	uint32_t f, n;
+	int p;
+
+	CHECK(vb_duptab_init(dup, 1024, VB_DUPTAB_DEF_HASH_LEN, US(50000)) == 0, "duptab init");
+	CHECK(vb_mactab_init(mac, 1024, US(300000000)) == 0, "mactab init");
+	CHECK(vb_sample_init(ring, 16, VB_SAMPLE_SNAP_DEF, 1000, 32, TSC_HZ) == 0, "ring init");
+	memset(ctrs, 0, sizeof(ctrs));
+	for (p = 0; p < 2; p++) {
+		ctx[p] = (struct vb_cls_ctx){
+			.duptab = dup, .mactab = mac, .samples = ring, .ctrs = &ctrs[p],
+			.sample_mask = VB_CLS_SAMPLE_DEFAULT, .rx_port = p, .tx_port = !p,
+			.pair = 0, .rx_queue = 0,
+		};
+	}
+	memcpy(uni.b, MAC_G, 6);
+	memcpy(uni.b + 6, MAC_X, 6);
+	uni.b[12] = 0x08;
+
+	f = vb_cls_frame(&ctx[1], uni.b, uni.len, uni.len, t0 - US(10));
+	CHECK(f == 0, "plain unicast through the chain: flags saw 0x%x, expected 0", f);
+	f = vb_cls_frame(&ctx[1], req.b, req.len, req.len, t0);
+	CHECK(f == (VB_CLS_BCAST | VB_CLS_ARP), "request on port 1: saw 0x%x, expected 0x%x", f,
+	      VB_CLS_BCAST | VB_CLS_ARP);
+	f = vb_cls_frame(&ctx[0], req.b, req.len, req.len, t0 + US(111));
+	CHECK(f == (VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_REFLECTED | VB_CLS_MAC_MOVED),
+	      "reflected copy on port 0: saw 0x%x, expected 0x%x", f,
+	      VB_CLS_BCAST | VB_CLS_ARP | VB_CLS_REFLECTED | VB_CLS_MAC_MOVED);
+	f = vb_cls_frame(&ctx[0], rep.b, rep.len, rep.len, t0 + US(400));
+	CHECK(f == (VB_CLS_ARP | VB_CLS_WOULD_FILTER),
+	      "reply to X on port 0: saw 0x%x, expected 0x%x", f,
+	      VB_CLS_ARP | VB_CLS_WOULD_FILTER);
+
+	CHECK(ctrs[0].reflected == 1 && ctrs[0].mac_moves == 1 &&
+	      ctrs[0].would_be_filtered == 1 && ctrs[0].arp_request == 1 &&
+	      ctrs[0].arp_reply == 1 && ctrs[0].bcast == 1 && ctrs[0].duplicate == 0 &&
+	      ctrs[0].looped == 0,
+	      "port 0 counters: reflected %" PRIu64 " moves %" PRIu64 " wbf %" PRIu64
+	      " req %" PRIu64 " rep %" PRIu64 ", expected 1 1 1 1 1",
+	      ctrs[0].reflected, ctrs[0].mac_moves, ctrs[0].would_be_filtered,
+	      ctrs[0].arp_request, ctrs[0].arp_reply);
+	CHECK(ctrs[1].arp_request == 1 && ctrs[1].bcast == 1 && ctrs[1].reflected == 0 &&
+	      ctrs[1].mac_moves == 0 && ctrs[1].would_be_filtered == 0 &&
+	      ctrs[1].dup_inserts == 1,
+	      "port 1 counters: req %" PRIu64 " bcast %" PRIu64 " refl %" PRIu64 " moves %"
+	      PRIu64 " dup_inserts %" PRIu64 ", expected 1 1 0 0 1", ctrs[1].arp_request,
+	      ctrs[1].bcast, ctrs[1].reflected, ctrs[1].mac_moves, ctrs[1].dup_inserts);
+
+	n = vb_sample_read(ring, 0, s, RTE_DIM(s), &st);
+	CHECK(n == 3 && st.lost == 0 && st.torn == 0, "samples saw %u (lost %" PRIu64
+	      ", torn %u), expected 3", n, st.lost, st.torn);
+	if (n == 3) {
+		CHECK(s[1].port == 0 && (s[1].reason & VB_CLS_REFLECTED) &&
+		      s[1].tsc == t0 + US(111) && s[1].cap_len == 60 &&
+		      memcmp(s[1].data, req.b, 60) == 0,
+		      "reflection sample: port %u reason 0x%x cap %u", s[1].port, s[1].reason,
+		      s[1].cap_len);
+		CHECK(s[2].reason & VB_CLS_WOULD_FILTER, "reply sample reason 0x%x",
+		      s[2].reason);
+	}
+	free(dup);
+	free(mac);
+	free(ring);
+}
+
+int
+main(void)
+{
+	guard_setup();
+	test_cases();
+	test_prefixes();
+	test_random();
+	test_names();
+	test_chain_scenario();
+	if (failures != 0) {
+		printf("test_classify: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("test_classify: ok\n");
+	return 0;
+}
