@@ -12,9 +12,10 @@
 
 #include "config.h"
 
-#define OPT(sec, name, kind, lo, hi, text) { \
-	.section = sec, .key = #name, .type = kind, \
-	.offset = offsetof(struct vb_config, name), .min = lo, .max = hi, .help = text }
+#define OPT_AT(sec, name, field, option, kind, lo, hi, text) { \
+	.section = sec, .key = name, .cli = option, .type = kind, \
+	.offset = offsetof(struct vb_config, field), .min = lo, .max = hi, .help = text }
+#define OPT(sec, name, kind, lo, hi, text) OPT_AT(sec, #name, name, NULL, kind, lo, hi, text)
 
 /* Every key, once: the INI parser, the command line and --help all read this table. */
 static const struct vb_opt options[] = {
@@ -36,6 +37,25 @@ static const struct vb_opt options[] = {
 	OPT("ports", tx_desc, VB_OPT_UINT, 64, 16384, "TX descriptors per queue"),
 	OPT("ports", mbufs, VB_OPT_UINT, 0, 4194304,
 	    "mbufs per NUMA socket (0: sized from ports, queues and lcores)"),
+	OPT_AT("classifier", "enabled", cls_enabled, "classifier", VB_OPT_BOOL, 0, 1,
+	       "count and sample ARP, ND, duplicated/reflected broadcasts, MAC moves"),
+	OPT("classifier", dup_window_ms, VB_OPT_UINT, 1, 10000,
+	    "how long a broadcast is remembered to spot its copies, ms"),
+	OPT("classifier", dup_hash_len, VB_OPT_UINT, 14, 9600,
+	    "bytes of a frame hashed to recognise its copies"),
+	OPT("classifier", dup_entries, VB_OPT_POW2, 4, 1u << 24,
+	    "duplicate-table entries (a power of two)"),
+	OPT("classifier", mac_entries, VB_OPT_POW2, 4, 1u << 24,
+	    "MAC-table entries (a power of two)"),
+	OPT("classifier", mac_ageing_s, VB_OPT_UINT, 1, 600,
+	    "seconds after which an unseen MAC is forgotten"),
+	OPT("classifier", mac_unicast, VB_OPT_BOOL, 0, 1,
+	    "learn MACs from plain unicast frames too (a table lookup per frame)"),
+	OPT("classifier", snap_len, VB_OPT_UINT, 14, 256, "bytes kept of a sampled frame"),
+	OPT("classifier", sample_slots, VB_OPT_POW2, 2, 1u << 20,
+	    "samples kept per worker lcore (a power of two)"),
+	OPT("classifier", sample_rate, VB_OPT_UINT, 0, 1000000,
+	    "samples per second per worker lcore at most (0: no limit)"),
 };
 
 /* The built-in defaults; config/vbridge.ini says the same, and a unit test checks it. */
@@ -52,6 +72,22 @@ vb_config_defaults(struct vb_config *cfg)
 	cfg->rx_desc = 1024;
 	cfg->tx_desc = 1024;
 	cfg->mbufs = 0;
+	cfg->cls_enabled = true;
+	cfg->dup_window_ms = 50;
+	cfg->dup_hash_len = 128;
+	cfg->dup_entries = 4096;
+	cfg->mac_entries = 16384;
+	cfg->mac_ageing_s = 300;
+	cfg->mac_unicast = false;
+	cfg->snap_len = 128;
+	cfg->sample_slots = 512;
+	cfg->sample_rate = 1000;
+}
+
+const char *
+vb_opt_cli_name(const struct vb_opt *opt)
+{
+	return opt->cli != NULL ? opt->cli : opt->key;
 }
 
 const struct vb_opt *
@@ -242,6 +278,15 @@ apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
 	switch (opt->type) {
 	case VB_OPT_UINT:
 		return parse_uint(value, opt->min, opt->max, field, why, whylen);
+	case VB_OPT_POW2:
+		if (parse_uint(value, opt->min, opt->max, field, why, whylen) != 0)
+			return -EINVAL;
+		if (!rte_is_power_of_2(*(uint32_t *)field)) {
+			snprintf(why, whylen, "%s is not a power of two (from %u to %u)", value,
+				 opt->min, opt->max);
+			return -EINVAL;
+		}
+		return 0;
 	case VB_OPT_BOOL:
 		return parse_bool(value, field, why, whylen);
 	case VB_OPT_PAIRS:
@@ -435,7 +480,7 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 	for (s = 0; s < nb_sections; s++) {
 		strlcpy(section, names[s], sizeof(section));
 		if (!section_known(section)) {
-			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports])",
+			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports], [classifier])",
 				   path, section);
 			goto out;
 		}
@@ -484,7 +529,7 @@ option_matches(const struct vb_opt *opt, const char *arg, const char **inline_va
 	if (strncmp(arg, "--", 2) != 0)
 		return false;
 	arg += 2;
-	for (k = opt->key; *k != '\0'; k++, arg++)
+	for (k = vb_opt_cli_name(opt); *k != '\0'; k++, arg++)
 		if (*arg != (*k == '_' ? '-' : *k))
 			return false;
 	if (*arg == '=') {

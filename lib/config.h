@@ -29,10 +29,22 @@ struct vb_config {
 	uint32_t mbufs;			/* per NUMA socket; 0: sized from ports and queues */
 	bool link_propagation;		/* a port going down takes its peer down */
 	uint32_t link_poll_ms;
+	/* The classifier: counts and samples, never changes forwarding. */
+	bool cls_enabled;
+	uint32_t dup_window_ms;		/* how long a broadcast is remembered */
+	uint32_t dup_hash_len;		/* bytes of a frame that identify it */
+	uint32_t dup_entries;		/* power of two */
+	uint32_t mac_entries;		/* power of two */
+	uint32_t mac_ageing_s;
+	bool mac_unicast;		/* learn from plain unicast frames too (costs a lookup) */
+	uint32_t snap_len;		/* bytes kept of a sampled frame */
+	uint32_t sample_slots;		/* per worker lcore, power of two */
+	uint32_t sample_rate;		/* samples per second per worker lcore, 0: no limit */
 };
 
 enum vb_opt_type {
 	VB_OPT_UINT,
+	VB_OPT_POW2,		/* a power of two within [min, max] */
 	VB_OPT_BOOL,
 	VB_OPT_PAIRS,
 };
@@ -41,6 +53,7 @@ enum vb_opt_type {
 struct vb_opt {
 	const char *section;
 	const char *key;
+	const char *cli;		/* option name when not the key's ("classifier") */
 	enum vb_opt_type type;
 	size_t offset;			/* in struct vb_config */
 	uint32_t min;
@@ -54,6 +67,9 @@ struct vb_opt {
 
 /* The keys, for --help and documentation; *count receives their number. */
 const struct vb_opt *vb_config_options(unsigned int *count);
+
+/* The option's name on the command line, without "--" and with '_' where '-' is typed. */
+const char *vb_opt_cli_name(const struct vb_opt *opt);
 
 /* Fill cfg with the built-in defaults (the values config/vbridge.ini documents). */
 void vb_config_defaults(struct vb_config *cfg);

@@ -47,7 +47,7 @@ usage(const char *prog)
 	for (i = 0; i < n; i++) {
 		unsigned int k;
 
-		snprintf(name, sizeof(name), "--%s %s", opts[i].key,
+		snprintf(name, sizeof(name), "--%s %s", vb_opt_cli_name(&opts[i]),
 			 opts[i].type == VB_OPT_BOOL ? "on|off" :
 			 opts[i].type == VB_OPT_PAIRS ? "LIST" : "N");
 		for (k = 2; name[k] != ' '; k++)

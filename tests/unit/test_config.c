@@ -78,6 +78,14 @@ static const struct config_case cases[] = {
 	  .err_has = { "pairs", "missing" } },
 	{ .name = "binary garbage", .ini = "[bridge]\nburst = 1\0\xff\xfe\n",
 	  .err_has = { "not a text file" } },
+	{ .name = "classifier keys", .ini = "[classifier]\nenabled = off\ndup_entries = 1024\n"
+	  "sample_rate = 0\n", .args = { "--classifier", "on" }, .ok = true },
+	{ .name = "not a power of two", .ini = "[classifier]\ndup_entries = 1000\n",
+	  .err_has = { "dup_entries", "power of two" } },
+	{ .name = "absurd table size", .args = { "--mac-entries", "1073741824" },
+	  .err_has = { "--mac-entries" } },
+	{ .name = "snap length below a header", .ini = "[classifier]\nsnap_len = 13\n",
+	  .err_has = { "snap_len" } },
 	{ .name = "unknown option", .args = { "--brust", "3" }, .err_has = { "--brust" } },
 	{ .name = "option without value", .args = { "--burst" }, .err_has = { "--burst" } },
 	{ .name = "option bad value", .args = { "--queues", "17" }, .err_has = { "--queues" } },
@@ -177,6 +185,37 @@ run_case(const struct config_case *c)
 	return failed;
 }
 
+/* Every key has its paragraph in the shipped file, set or commented out (";key ="). */
+static int
+check_documented(const char *path)
+{
+	const struct vb_opt *opts;
+	unsigned int n, i, failed = 0;
+	char text[16384], want[80], alt[80];
+	size_t len;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		printf("FAIL %s: cannot open\n", path);
+		return 1;
+	}
+	len = fread(text + 1, 1, sizeof(text) - 2, f);
+	fclose(f);
+	text[0] = '\n';
+	text[len + 1] = '\0';
+	opts = vb_config_options(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "\n%s =", opts[i].key);
+		snprintf(alt, sizeof(alt), "\n;%s =", opts[i].key);
+		if (strstr(text, want) == NULL && strstr(text, alt) == NULL) {
+			printf("FAIL %s: key [%s] %s is not documented there\n", path,
+			       opts[i].section, opts[i].key);
+			failed = 1;
+		}
+	}
+	return failed;
+}
+
 /* The shipped file documents the defaults: it must parse, to exactly the defaults. */
 static int
 check_shipped_file(const char *path)
@@ -194,7 +233,7 @@ check_shipped_file(const char *path)
 		printf("FAIL %s: its values differ from the built-in defaults\n", path);
 		return 1;
 	}
-	return 0;
+	return check_documented(path);
 }
 
 int
