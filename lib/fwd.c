@@ -5,8 +5,11 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_prefetch.h>
 
 #include "fwd.h"
+
+#define PREFETCH_AHEAD	4	/* frames whose headers are fetched before the classifier needs them */
 
 /* Set by a signal handler, read by every worker: the one flag the house style allows. */
 static bool vb_quit;
@@ -34,6 +37,7 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 		workers[w].burst = (uint16_t)cfg->burst;
 		workers[w].drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * cfg->drain_us;
 		workers[w].ctrs = &shm->lcore[w];
+		workers[w].classify = shm->cls.enabled != 0;
 	}
 	/* Queue-major, so that with two workers and one pair each direction has its own. */
 	for (q = 0; q < nb_queues; q++) {
@@ -49,6 +53,18 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 			p->tx_port = shm->port[shm->port[bp].peer].port_id;
 			p->tx_queue = q;
 			p->ctrs = &wk->ctrs->dir[bp];
+			p->cls = (struct vb_cls_ctx){
+				.duptab = vb_shm_at(shm, shm->cls.dup_off),
+				.mactab = vb_shm_at(shm, shm->cls.mac_off),
+				.samples = vb_shm_sample_ring(shm, wk->index),
+				.ctrs = &wk->ctrs->cls[bp],
+				.sample_mask = VB_CLS_SAMPLE_DEFAULT,
+				.rx_port = bp,
+				.tx_port = shm->port[bp].peer,
+				.pair = bp / 2,
+				.mac_unicast = cfg->mac_unicast,
+				.rx_queue = q,
+			};
 		}
 	}
 	return 0;
@@ -81,19 +97,47 @@ path_flush(struct vb_path *p)
 	p->held_bytes = 0;
 }
 
+/*
+ * Let the classifier read every frame of a burst (it never changes one), fetching headers a
+ * few frames ahead. Returns the burst's bytes.
+ */
+static inline uint64_t
+classify_burst(const struct vb_cls_ctx *cls, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
+{
+	uint64_t bytes = 0;
+	int i;
+
+	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (i + PREFETCH_AHEAD < nb)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		bytes += m->pkt_len;
+		vb_cls_frame(cls, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, m->pkt_len,
+			     now);
+	}
+	return bytes;
+}
+
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */
 static inline uint16_t
-path_receive(struct vb_path *p, uint16_t burst)
+path_receive(struct vb_path *p, uint16_t burst, bool classify, uint64_t now)
 {
 	struct rte_mbuf **pkts = &p->held[p->nb_held];
-	uint16_t nb, i;
 	uint64_t bytes = 0;
+	uint16_t nb, i;
 
 	nb = rte_eth_rx_burst(p->rx_port, p->rx_queue, pkts, burst);
 	if (nb == 0)
 		return 0;
-	for (i = 0; i < nb; i++)
-		bytes += pkts[i]->pkt_len;
+	if (classify) {
+		bytes = classify_burst(&p->cls, pkts, nb, now);
+	} else {
+		for (i = 0; i < nb; i++)
+			bytes += pkts[i]->pkt_len;
+	}
 	vb_ctr_add(&p->ctrs->rx_frames, nb);
 	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
 	p->nb_held += nb;
@@ -111,21 +155,23 @@ vb_fwd_loop(void *arg)
 	struct vb_lcore_ctrs *ctrs = w->ctrs;
 	const unsigned int nb_paths = w->nb_paths;
 	const uint16_t burst = w->burst;
+	const bool classify = w->classify;
 	const uint64_t drain_tsc = w->drain_tsc;
 	uint64_t last_drain = rte_rdtsc(), now;
 	unsigned int i;
 	uint16_t got;
 
 	while (!vb_fwd_stopping()) {
+		/* One clock read per pass: the classifier's time and the drain timer's. */
+		now = rte_rdtsc();
 		got = 0;
 		for (i = 0; i < nb_paths; i++)
-			got |= path_receive(&w->path[i], burst);
+			got |= path_receive(&w->path[i], burst, classify, now);
 		vb_ctr_add(&ctrs->polls, 1);
 		if (unlikely(got == 0))
 			vb_ctr_add(&ctrs->idle_polls, 1);
 
 		/* A lone frame (an ARP request) leaves within drain_us, not when a burst fills. */
-		now = rte_rdtsc();
 		if (now - last_drain >= drain_tsc) {
 			for (i = 0; i < nb_paths; i++)
 				if (w->path[i].nb_held != 0)

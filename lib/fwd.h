@@ -13,6 +13,7 @@
 
 #include <rte_mbuf.h>
 
+#include "classify.h"
 #include "config.h"
 #include "shm.h"
 
@@ -26,6 +27,7 @@ struct vb_path {
 	uint16_t nb_held;		/* frames waiting in held[] */
 	uint64_t held_bytes;
 	struct vb_dir_ctrs *ctrs;	/* this lcore's counters of the receiving port */
+	struct vb_cls_ctx cls;		/* the classifier's view of this path */
 	/* RX lands here directly; flushed once a burst is held, or by the drain timer. */
 	struct rte_mbuf *held[2 * VB_MAX_BURST];
 };
@@ -35,6 +37,7 @@ struct vb_worker {
 	unsigned int lcore_id;
 	unsigned int nb_paths;
 	uint16_t burst;
+	bool classify;
 	uint64_t drain_tsc;		/* drain_us in TSC ticks, 0: flush every pass */
 	struct vb_lcore_ctrs *ctrs;
 	struct vb_path path[VB_MAX_PATHS];

@@ -21,9 +21,11 @@
 
 #include <rte_common.h>
 
+#include "classify.h"
+
 #define VB_SHM_NAME		"vbridge_shm"
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	1
+#define VB_LAYOUT_VERSION	2
 
 #define VB_MAX_PORTS		32	/* bridge ports, pairs * 2 */
 #define VB_MAX_WORKERS		32	/* forwarding lcores */
@@ -49,6 +51,7 @@ struct vb_dir_ctrs {
 /* Written only by the worker lcore that owns it. */
 struct vb_lcore_ctrs {
 	struct vb_dir_ctrs dir[VB_MAX_PORTS];	/* indexed by receiving bridge port */
+	struct vb_cls_ctrs cls[VB_MAX_PORTS];	/* classifier, by receiving bridge port */
 	uint64_t polls;		/* loop iterations */
 	uint64_t idle_polls;	/* iterations in which no path received a frame */
 } __rte_cache_aligned;
@@ -75,10 +78,31 @@ struct vb_port_info {
 	uint64_t link_changes;
 };
 
+/*
+ * The classifier's settings and where its tables are: byte offsets from the start of
+ * struct vb_shm, inside the same memzone (0: absent, the classifier is off). Readers use the
+ * tables' own reader functions (vb_duptab_occupancy, vb_mactab_read, vb_sample_read).
+ */
+struct vb_cls_info {
+	uint32_t enabled;
+	uint32_t dup_window_ms;
+	uint32_t dup_hash_len;
+	uint32_t mac_ageing_s;
+	uint32_t mac_unicast;
+	uint32_t snap_len;
+	uint32_t sample_rate;
+	uint32_t sample_slots;
+	uint64_t dup_off;		/* vb_duptab */
+	uint64_t mac_off;		/* vb_mactab */
+	uint64_t sample_off;		/* worker w's vb_sample ring: sample_off + w * sample_stride */
+	uint64_t sample_stride;
+};
+
 struct vb_shm {
 	uint64_t magic;
 	uint32_t layout_version;
 	uint32_t size;			/* sizeof(struct vb_shm) as the writer built it */
+	uint64_t total_size;		/* the memzone: header, counters and the classifier's tables */
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	uint64_t start_unix_ns;		/* wall clock at start_tsc */
@@ -90,6 +114,7 @@ struct vb_shm {
 	uint32_t link_propagation;
 	uint32_t state;			/* main lcore: enum vb_run_state */
 	uint64_t heartbeat_tsc;		/* main lcore: TSC of its last housekeeping pass */
+	struct vb_cls_info cls;
 	struct vb_port_info port[VB_MAX_PORTS];
 	struct vb_lcore_ctrs lcore[VB_MAX_WORKERS];
 };
@@ -110,11 +135,29 @@ vb_ctr_read(const uint64_t *ctr)
 /* Name of a drop reason, as printed, served by telemetry and exported. */
 const char *vb_drop_reason_name(enum vb_drop_reason reason);
 
+struct vb_config;
+
 /*
- * Primary: reserve and initialise the memzone. Returns NULL with rte_errno set
- * (EEXIST if another vbridge with this file prefix already holds one).
+ * Primary: reserve and initialise the memzone for nb_workers worker lcores, with the
+ * classifier's tables when cfg enables it. Returns NULL with rte_errno set (EEXIST if
+ * another vbridge with this file prefix already holds one, ENOMEM, EINVAL).
  */
-struct vb_shm *vb_shm_create(void);
+struct vb_shm *vb_shm_create(const struct vb_config *cfg, unsigned int nb_workers);
+
+/* The classifier's tables inside shm, NULL when it is off. */
+static inline void *
+vb_shm_at(const struct vb_shm *shm, uint64_t off)
+{
+	return off == 0 ? NULL : (char *)(uintptr_t)shm + off;
+}
+
+static inline void *
+vb_shm_sample_ring(const struct vb_shm *shm, unsigned int worker)
+{
+	if (shm->cls.sample_off == 0)
+		return NULL;
+	return vb_shm_at(shm, shm->cls.sample_off + worker * shm->cls.sample_stride);
+}
 
 /* Primary: free the memzone; readers still attached keep their mapping. */
 void vb_shm_free(struct vb_shm *shm);
@@ -128,6 +171,9 @@ const struct vb_shm *vb_shm_attach(uint32_t *found_version);
 
 /* Sum one direction's counters over all worker lcores, with relaxed loads. */
 void vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir_ctrs *sum);
+
+/* Sum one receiving port's classifier counters over all worker lcores. */
+void vb_shm_sum_cls(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cls_ctrs *sum);
 
 /* Frames dropped in one direction, over all reasons. */
 uint64_t vb_dir_dropped(const struct vb_dir_ctrs *dir);

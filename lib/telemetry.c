@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
 
+#include "classify.h"
+#include "mactab.h"
+#include "sample.h"
 #include "shm.h"
 #include "telemetry.h"
+
+#define MAC_REPLY_MAX	64	/* MAC entries in one reply: telemetry replies are 16 KiB */
 
 /*
  * The shared memory the callbacks read. Cleared before the memzone is freed; a callback
@@ -109,6 +115,117 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	return 0;
 }
 
+/* /vbridge/classifier,N: every classifier counter of frames received on bridge port N. */
+static int
+handle_classifier(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct vb_shm *shm = shm_get();
+	struct vb_cls_ctrs sum;
+	unsigned int bp, i;
+
+	if (shm == NULL)
+		return -ENODEV;
+	if (parse_port(shm, params, &bp) != 0)
+		return -EINVAL;
+	vb_shm_sum_cls(shm, bp, &sum);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "port", shm->port[bp].name);
+	rte_tel_data_add_dict_u64(d, "enabled", shm->cls.enabled);
+	for (i = 0; i < VB_CLS_CTR_COUNT; i++)
+		rte_tel_data_add_dict_u64(d, vb_cls_ctr_names[i], sum.v[i]);
+	return 0;
+}
+
+/* /vbridge/tables: occupancy of the shared tables and the sample rings' counters. */
+static int
+handle_tables(const char *cmd __rte_unused, const char *params __rte_unused,
+	      struct rte_tel_data *d)
+{
+	const struct vb_shm *shm = shm_get();
+	struct vb_sample_ctrs sc, total = { 0 };
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int w;
+
+	if (shm == NULL)
+		return -ENODEV;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "enabled", shm->cls.enabled);
+	if (!shm->cls.enabled)
+		return 0;
+	rte_tel_data_add_dict_u64(d, "dup_entries",
+				  vb_duptab_entries(vb_shm_at(shm, shm->cls.dup_off)));
+	rte_tel_data_add_dict_u64(d, "dup_live",
+				  vb_duptab_occupancy(vb_shm_at(shm, shm->cls.dup_off), now));
+	rte_tel_data_add_dict_u64(d, "dup_window_ms", shm->cls.dup_window_ms);
+	rte_tel_data_add_dict_u64(d, "mac_entries",
+				  vb_mactab_entries(vb_shm_at(shm, shm->cls.mac_off)));
+	rte_tel_data_add_dict_u64(d, "mac_live",
+				  vb_mactab_occupancy(vb_shm_at(shm, shm->cls.mac_off), now));
+	rte_tel_data_add_dict_u64(d, "mac_ageing_s", shm->cls.mac_ageing_s);
+	for (w = 0; w < shm->nb_workers; w++) {
+		vb_sample_ctrs_read(vb_shm_sample_ring(shm, w), &sc);
+		total.written += sc.written;
+		total.overwritten += sc.overwritten;
+		total.suppressed += sc.suppressed;
+	}
+	rte_tel_data_add_dict_u64(d, "samples_written", total.written);
+	rte_tel_data_add_dict_u64(d, "samples_overwritten", total.overwritten);
+	rte_tel_data_add_dict_u64(d, "samples_suppressed", total.suppressed);
+	rte_tel_data_add_dict_u64(d, "snap_len", shm->cls.snap_len);
+	rte_tel_data_add_dict_u64(d, "sample_rate", shm->cls.sample_rate);
+	return 0;
+}
+
+/*
+ * /vbridge/macs: the MAC table's entries that moved most, then the most recently seen, up to
+ * MAC_REPLY_MAX: "mac vlan" -> "port moves age_ms". A whole table is vbridge-stat --macs's job.
+ */
+static int
+handle_macs(const char *cmd __rte_unused, const char *params __rte_unused,
+	    struct rte_tel_data *d)
+{
+	const struct vb_shm *shm = shm_get();
+	struct vb_mac_entry best[MAC_REPLY_MAX], e[64];
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int nb_best = 0, i, j, k;
+	uint32_t pos = 0, got;
+	char key[40], val[96];
+	const void *tab;
+
+	if (shm == NULL)
+		return -ENODEV;
+	rte_tel_data_start_dict(d);
+	if (!shm->cls.enabled)
+		return 0;
+	tab = vb_shm_at(shm, shm->cls.mac_off);
+	/* Keep the MAC_REPLY_MAX "worst": most moves, then youngest. Insertion into a sorted list. */
+	while ((got = vb_mactab_read(tab, &pos, e, RTE_DIM(e), now, NULL)) != 0) {
+		for (i = 0; i < got; i++) {
+			for (j = 0; j < nb_best; j++)
+				if (e[i].moves > best[j].moves ||
+				    (e[i].moves == best[j].moves && e[i].age < best[j].age))
+					break;
+			if (j == MAC_REPLY_MAX)
+				continue;
+			k = nb_best < MAC_REPLY_MAX ? nb_best++ : MAC_REPLY_MAX - 1;
+			for (; k > j; k--)
+				best[k] = best[k - 1];
+			best[j] = e[i];
+		}
+	}
+	for (i = 0; i < nb_best; i++) {
+		const uint8_t *m = best[i].mac;
+
+		snprintf(key, sizeof(key), "%02x_%02x_%02x_%02x_%02x_%02x_vlan%u", m[0], m[1],
+			 m[2], m[3], m[4], m[5], best[i].vlan);
+		snprintf(val, sizeof(val), "port %s moves %u age_ms %" PRIu64,
+			 shm->port[best[i].port].name, best[i].moves,
+			 best[i].age * 1000 / shm->tsc_hz);
+		rte_tel_data_add_dict_string(d, key, val);
+	}
+	return 0;
+}
+
 int
 vb_telemetry_register(const struct vb_shm *shm)
 {
@@ -120,6 +237,15 @@ vb_telemetry_register(const struct vb_shm *shm)
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/vbridge/stats", handle_stats,
 			"Counters of the direction received on a bridge port. Parameters: int port");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/vbridge/classifier", handle_classifier,
+			"Classifier counters of frames received on a bridge port. Parameters: int port");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/vbridge/tables", handle_tables,
+			"Duplicate and MAC table occupancy, sample counters. No parameters");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/vbridge/macs", handle_macs,
+			"MACs that moved most or were seen last (at most 64). No parameters");
 	return ret;
 }
 

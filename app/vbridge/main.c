@@ -104,8 +104,9 @@ eal_failed(void)
 static void
 print_counters(const struct vb_shm *shm)
 {
+	struct vb_cls_ctrs cls;
 	struct vb_dir_ctrs sum;
-	unsigned int bp, r;
+	unsigned int bp, r, i;
 
 	for (bp = 0; bp < shm->nb_ports; bp++) {
 		const struct vb_port_info *pi = &shm->port[bp];
@@ -117,6 +118,13 @@ print_counters(const struct vb_shm *shm)
 		       sum.rx_bytes, sum.tx_frames, sum.tx_bytes, vb_dir_dropped(&sum));
 		for (r = 0; r < VB_DROP_REASONS; r++)
 			printf(" drop_%s=%" PRIu64, vb_drop_reason_name(r), sum.drop_frames[r]);
+		printf("\n");
+	}
+	for (bp = 0; shm->cls.enabled && bp < shm->nb_ports; bp++) {
+		vb_shm_sum_cls(shm, bp, &cls);
+		printf("cls %u %s", bp, shm->port[bp].name);
+		for (i = 0; i < VB_CLS_CTR_COUNT; i++)
+			printf(" %s=%" PRIu64, vb_cls_ctr_names[i], cls.v[i]);
 		printf("\n");
 	}
 	fflush(stdout);
@@ -214,13 +222,12 @@ main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	shm = vb_shm_create();
+	shm = vb_shm_create(&cfg, nb_workers);
 	if (shm == NULL) {
 		fprintf(stderr, "vbridge: cannot reserve shared memory '%s': %s\n", VB_SHM_NAME,
 			rte_strerror(rte_errno));
 		goto cleanup;
 	}
-	shm->nb_workers = nb_workers;
 	shm->burst = cfg.burst;
 	shm->drain_us = cfg.drain_us;
 	shm->link_propagation = cfg.link_propagation;

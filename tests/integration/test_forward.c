@@ -7,6 +7,8 @@
  *   - the counters are exact, and received = sent + dropped in each direction;
  *   - a full peer ring gives counted drops, the loop keeps running, the other way is fine;
  *   - a lone frame leaves by the drain timer, without a burst to fill;
+ *   - the scenario: a reflected ARP request, the MAC move and the would-be-filtered reply
+ *     are counted and sampled, and the reply is forwarded;
  *   - a stop request ends the loop promptly.
  */
 #include <stdio.h>
@@ -23,9 +25,11 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "classify.h"
 #include "config.h"
 #include "fwd.h"
 #include "port.h"
+#include "sample.h"
 #include "shm.h"
 
 #define MAX_FRAME	9100
@@ -252,6 +256,100 @@ test_lone_frame(const struct frame *f, const struct vb_config *cfg)
 	      "median lone-frame latency %" PRIu64 " us", lat_us[RTE_DIM(lat_us) / 2]);
 }
 
+/* An Ethernet/IPv4 ARP frame: op 1 request, 2 reply. */
+static void
+make_arp(struct frame *f, const char *name, const uint8_t *dst, const uint8_t *src,
+	 uint16_t op, const uint8_t *sha, const uint8_t *spa, const uint8_t *tha,
+	 const uint8_t *tpa)
+{
+	static const uint8_t hdr[] = { 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04 };
+	uint8_t *b = f->bytes;
+
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->len = 60;
+	memcpy(b, dst, 6);
+	memcpy(b + 6, src, 6);
+	memcpy(b + 12, hdr, sizeof(hdr));
+	b[20] = 0;
+	b[21] = (uint8_t)op;
+	memcpy(b + 22, sha, 6);
+	memcpy(b + 28, spa, 4);
+	memcpy(b + 32, tha, 6);
+	memcpy(b + 38, tpa, 4);
+}
+
+static uint64_t
+cls_ctr(const struct vb_shm *shm, unsigned int bp, enum vb_cls_ctr_index i)
+{
+	struct vb_cls_ctrs c;
+
+	vb_shm_sum_cls(shm, bp, &c);
+	return c.v[i];
+}
+
+/*
+ * The scenario (shared/scenario.md): the VM under study (X, behind port 1) asks for its
+ * gateway (G, behind port 0); the switch on port 0 reflects the broadcast back into port 0;
+ * then G's reply to X arrives on port 0. A learning bridge would now believe X is on port 0
+ * and drop the reply. vbridge must forward it, and count the reflection, X's move and one
+ * would-be-filtered frame, and sample them.
+ */
+static void
+test_scenario(const struct vb_shm *shm)
+{
+	static const uint8_t mac_x[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x58 };
+	static const uint8_t mac_g[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x47 };
+	static const uint8_t zero[6] = { 0 };
+	static const uint8_t ip_x[4] = { 198, 18, 0, 2 }, ip_g[4] = { 198, 18, 0, 1 };
+	static struct frame req, reply;
+	uint64_t refl0, move0, wbf0, reqs1, t0, us;
+	struct vb_sample smp[64];
+	struct vb_sample_read_stats st = { 0 };
+	uint32_t got, i, reasons = 0;
+
+	refl0 = cls_ctr(shm, 0, VB_CLS_CTR_reflected);
+	move0 = cls_ctr(shm, 0, VB_CLS_CTR_mac_moves);
+	wbf0 = cls_ctr(shm, 0, VB_CLS_CTR_would_be_filtered);
+	reqs1 = cls_ctr(shm, 1, VB_CLS_CTR_arp_request);
+	make_arp(&req, "ARP who-has G tell X", mac_bcast, mac_x, 1, mac_x, ip_x, zero, ip_g);
+	make_arp(&reply, "ARP G is-at, to X", mac_x, mac_g, 2, mac_g, ip_g, mac_x, ip_x);
+
+	t0 = rte_get_timer_cycles();
+	inject(1, &req, 1);
+	expect_frames(0, &req, 1, "scenario: the request leaves through port 0");
+	inject(0, &req, 1);		/* the reflection, as vSwitch0's spare uplink does */
+	us = (rte_get_timer_cycles() - t0) * 1000000 / rte_get_timer_hz();
+	printf("scenario: reflection injected %" PRIu64 " us after the request\n", us);
+	expect_frames(1, &req, 1, "scenario: the reflection crosses too (nothing is filtered)");
+	inject(0, &reply, 1);
+	expect_frames(1, &reply, 1, "scenario: the reply reaches X");
+
+	CHECK(cls_ctr(shm, 1, VB_CLS_CTR_arp_request) - reqs1 == 1, "scenario: ARP request on "
+	      "port 1 counted %" PRIu64 " times", cls_ctr(shm, 1, VB_CLS_CTR_arp_request) - reqs1);
+	CHECK(cls_ctr(shm, 0, VB_CLS_CTR_reflected) - refl0 == 1,
+	      "scenario: %" PRIu64 " reflections on port 0, expected 1",
+	      cls_ctr(shm, 0, VB_CLS_CTR_reflected) - refl0);
+	CHECK(cls_ctr(shm, 0, VB_CLS_CTR_mac_moves) - move0 == 1,
+	      "scenario: %" PRIu64 " MAC moves on port 0, expected 1 (X)",
+	      cls_ctr(shm, 0, VB_CLS_CTR_mac_moves) - move0);
+	CHECK(cls_ctr(shm, 0, VB_CLS_CTR_would_be_filtered) - wbf0 == 1,
+	      "scenario: %" PRIu64 " would-be-filtered frames on port 0, expected 1 (the reply)",
+	      cls_ctr(shm, 0, VB_CLS_CTR_would_be_filtered) - wbf0);
+
+	/* The samples tell the same story, newest last. */
+	got = vb_sample_read(vb_shm_sample_ring(shm, 0), 0, smp, RTE_DIM(smp), &st);
+	for (i = 0; i < got; i++)
+		if (smp[i].cap_len >= 12 && memcmp(smp[i].data + 6, mac_x, 6) == 0)
+			reasons |= smp[i].reason;
+		else if (smp[i].cap_len >= 12 && memcmp(smp[i].data, mac_x, 6) == 0)
+			reasons |= smp[i].reason;
+	CHECK((reasons & (VB_CLS_REFLECTED | VB_CLS_MAC_MOVED | VB_CLS_WOULD_FILTER)) ==
+	      (VB_CLS_REFLECTED | VB_CLS_MAC_MOVED | VB_CLS_WOULD_FILTER),
+	      "scenario: samples of X's frames have reasons 0x%x, expected reflected, moved and "
+	      "would-be-filtered", reasons);
+}
+
 static int
 setup_rings(void)
 {
@@ -308,13 +406,12 @@ main(int argc, char **argv)
 	/* vbridge's own set-up path, with an MTU that needs chains. */
 	vb_config_defaults(&cfg);
 	cfg.mtu = 9000;
-	shm = vb_shm_create();
+	shm = vb_shm_create(&cfg, 1);
 	worker = rte_zmalloc(NULL, sizeof(*worker), RTE_CACHE_LINE_SIZE);
 	if (shm == NULL || worker == NULL) {
 		printf("FAIL: no memory for the shared counters or the worker\n");
 		return 1;
 	}
-	shm->nb_workers = 1;
 	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
 	if (ret == 0)
 		ret = vb_ports_queue_count(&cfg, shm, 1, &nb_queues, err, sizeof(err));
@@ -363,7 +460,10 @@ main(int argc, char **argv)
 			RTE_DIM(bulk) - (SMALL_RING - 1), "after the peer drained");
 	expect_counters(shm, 1, n + 3, 0, n + 3, 0, "other direction");
 
-	/* 4. A stop request ends the loop promptly, with nothing left held. */
+	/* 4. The fault that started the project, seen by the classifier. */
+	test_scenario(shm);
+
+	/* 5. A stop request ends the loop promptly, with nothing left held. */
 	t0 = rte_get_timer_cycles();
 	vb_fwd_request_stop();
 	rte_eal_wait_lcore(worker_lcore);
