@@ -98,7 +98,8 @@ age48(uint64_t now, uint64_t t48)
 static inline bool
 ent_valid(uint64_t w0, uint64_t w1)
 {
-	return w1 != 0 && (w1 >> 48) == ent_check(w0, w1 & T48_MASK);
+	/* all zero is an empty entry, whatever its check would be */
+	return (w0 | w1) != 0 && (w1 >> 48) == ent_check(w0, w1 & T48_MASK);
 }
 
 static inline struct vb_dup_ent *

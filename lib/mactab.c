@@ -56,7 +56,8 @@ ent_valid(uint64_t w0, uint64_t w1)
 {
 	const uint64_t low = (UINT64_C(1) << 48) - 1;
 
-	return w1 != 0 && (w1 >> 48) == ent_check(w0, w1 & low);
+	/* all zero is an empty entry, whatever its check would be */
+	return (w0 | w1) != 0 && (w1 >> 48) == ent_check(w0, w1 & low);
 }
 
 static inline uint64_t

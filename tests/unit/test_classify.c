@@ -475,8 +475,8 @@ test_names(void)
 	      VB_CLS_CTR_COUNT * sizeof(uint64_t));
 }
 
-#define TSC_HZ		3000000000ULL
-#define US(n)		((uint64_t)(n) * (TSC_HZ / 1000000))
+#define TSC_HZ		UINT64_C(3000000000)
+#define US(n)		((uint64_t)(n) * (uint64_t)(TSC_HZ / 1000000))
 
 static void *
 aligned_zalloc(size_t sz)
