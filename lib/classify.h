@@ -77,7 +77,7 @@
 #define VB_CLS_ARP		(1u << 4)	/* EtherType ARP after the tags; see arp kind */
 #define VB_CLS_ND		(1u << 5)	/* IPv6 ICMPv6 ND message; see nd kind */
 #define VB_CLS_IPV6		(1u << 6)	/* EtherType IPv6 after the tags */
-#define VB_CLS_MALFORMED	(1u << 7)	/* runt, truncated tag, bad ARP/ND; still forwarded */
+#define VB_CLS_MALFORMED	(1u << 7)	/* runt, cut tag, bad ARP/ND; still forwarded */
 #define VB_CLS_DUPLICATE	(1u << 8)	/* vb_cls_frame: duptab said DUPLICATE */
 #define VB_CLS_REFLECTED	(1u << 9)	/* vb_cls_frame: duptab said REFLECTED */
 #define VB_CLS_LOOPED		(1u << 10)	/* vb_cls_frame: duptab said LOOPED */
@@ -157,9 +157,9 @@ struct vb_cls {
 	X(nd_na,		"IPv6 neighbour advertisements") \
 	X(nd_redirect,		"IPv6 redirects") \
 	X(nd_malformed,		"IPv6 ND truncated or inconsistent") \
-	X(duplicate,		"broadcast/multicast received again on the same port in the window") \
-	X(reflected,		"broadcast/multicast received back on the port it was sent out of") \
-	X(looped,		"broadcast/multicast that came back on both sides: circulating") \
+	X(duplicate,		"bcast/mcast received again on the same port within the window") \
+	X(reflected,		"bcast/mcast received back on the port it was sent out of") \
+	X(looped,		"bcast/mcast that came back on both sides: circulating") \
 	X(mac_moves,		"source MAC seen on this port after the other side of its pair") \
 	X(would_be_filtered,	"frames a learning bridge would drop: destination seen here") \
 	X(dup_inserts,		"duplicate-table entries written for a new frame") \
@@ -256,11 +256,11 @@ struct vb_cls_ctx {
 	void *duptab;			/* shared by all lcores (vb_duptab_init) */
 	void *mactab;			/* shared by all lcores (vb_mactab_init) */
 	void *samples;			/* this lcore's ring (vb_sample_init) */
-	struct vb_cls_ctrs *ctrs;	/* this lcore's counters for rx_port */
+	struct vb_cls_ctrs *ctrs;	/* this lcore's counters for rx_port; never NULL */
 	uint32_t sample_mask;		/* flags that make a frame sampled; VB_CLS_SAMPLE_DEFAULT */
 	uint8_t rx_port;		/* bridge port index the frame arrived on */
 	uint8_t tx_port;		/* its peer, where the frame is forwarded */
-	uint8_t pair;			/* pair index, < VB_MAC_MAX_PAIRS: the MAC table's domain */
+	uint8_t pair;			/* < VB_MAC_MAX_PAIRS, the same on both ports of a pair */
 	uint8_t mac_unicast;		/* 1: run the MAC table on plain unicast frames too */
 	uint16_t rx_queue;
 };

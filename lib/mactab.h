@@ -17,7 +17,9 @@
  *   w0: pair (4) | VLAN id (12) | MAC (48)            - the key
  *   w1: check (16) | moves (8) | port (8) | last seen (32, TSC >> VB_MAC_TSHIFT)
  * Lossy: a new MAC takes an empty, aged-out or torn entry of its bucket, else evicts the one
- * seen longest ago. A known MAC on the same port is rewritten only when its time is stale by
+ * seen longest ago. Size it at 4x the hosts expected or more: at half full about 5% of the
+ * 4-way buckets overflow, and their MACs evict each other (counted, see test_mactab's threads).
+ * A known MAC on the same port is rewritten only when its time is stale by
  * more than ageing/8, so steady traffic does not bounce the cache line between lcores.
  *
  * Races accepted: as in duptab.h. Two relaxed 64-bit stores per update; a torn entry fails

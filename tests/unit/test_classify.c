@@ -381,7 +381,8 @@ test_cases(void)
 			uint8_t spa[4] = { c->spa >> 24, c->spa >> 16, c->spa >> 8, c->spa };
 			uint8_t tpa[4] = { c->tpa >> 24, c->tpa >> 16, c->tpa >> 8, c->tpa };
 
-			CHECK(memcmp(out.arp_spa, spa, 4) == 0 && memcmp(out.arp_tpa, tpa, 4) == 0 &&
+			CHECK(memcmp(out.arp_spa, spa, 4) == 0 &&
+			      memcmp(out.arp_tpa, tpa, 4) == 0 &&
 			      memcmp(out.arp_sha, MAC_X, 6) == 0 && out.arp_op == c->op,
 			      "%s: ARP fields not copied (op saw %u, expected %u)", c->name,
 			      out.arp_op, c->op);
@@ -409,8 +410,9 @@ test_prefixes(void)
 			uint32_t flags = vb_classify(at_guard(f.b, l), l, &out);
 
 			if (l < VB_ETH_HLEN)
-				CHECK(flags & VB_CLS_MALFORMED, "%s cut to %u: not malformed (0x%x)",
-				      cases[i].name, l, flags);
+				CHECK(flags & VB_CLS_MALFORMED,
+				      "%s cut to %u: not malformed (0x%x)", cases[i].name, l,
+				      flags);
 			n++;
 		}
 	}

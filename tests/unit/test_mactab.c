@@ -223,7 +223,8 @@ test_reader(void)
 			moves = e[i].moves;
 			CHECK(e[i].vlan == 7 && e[i].pair == 3 && e[i].port == 7 &&
 			      e[i].age <= US(1000) && e[i].age >= US(990),
-			      "X: vlan %u pair %u port %u age %" PRIu64 ", expected 7 3 7 ~%" PRIu64,
+			      "X: vlan %u pair %u port %u age %" PRIu64
+			      ", expected 7 3 7 ~%" PRIu64,
 			      e[i].vlan, e[i].pair, e[i].port, e[i].age, US(997));
 		}
 	}
