@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Printers: text summary, --watch lines, JSON (docs/vbridge-stat.md documents the schema) and
+ * Prometheus text exposition, all over plain snapshots. Nothing here touches DPDK.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "stat.h"
+
+#define WRAP_COLUMNS	96
+
+/* 12345678 -> "12.35 M": rates are read by people, counters are printed in full. */
+static const char *
+si(double v, char *buf, size_t len)
+{
+	static const char * const prefix[] = { "", "k", "M", "G", "T", "P" };
+	unsigned int i = 0;
+
+	while (fabs(v) >= 1000.0 && i + 1 < RTE_DIM(prefix)) {
+		v /= 1000.0;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.2f %s", v, prefix[i]);
+	return buf;
+}
+
+static const char *
+duration(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t s = ns / 1000000000ULL;
+
+	if (s >= 86400)
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h%02" PRIu64 "m", s / 86400,
+			 s / 3600 % 24, s / 60 % 60);
+	else if (s >= 3600)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s", s / 3600,
+			 s / 60 % 60, s % 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "s", s);
+	return buf;
+}
+
+static const char *
+utc(uint64_t unix_ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(unix_ns / 1000000000ULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static const char *
+link_text(const struct vb_stat_port *p, char *buf, size_t len)
+{
+	if (p->link_up == VB_LINK_UNKNOWN)
+		snprintf(buf, len, "not polled yet");
+	else if (!p->link_up)
+		snprintf(buf, len, "DOWN%s", p->link_forced_down ? " (set by vbridge)" : "");
+	else if (p->link_speed_mbps == 0 || p->link_speed_mbps == UINT32_MAX)
+		snprintf(buf, len, "up%s", p->link_full_duplex ? " full-duplex" : "");
+	else
+		snprintf(buf, len, "up %u Mbps%s", p->link_speed_mbps,
+			 p->link_full_duplex ? " full-duplex" : " half-duplex");
+	return buf;
+}
+
+static uint64_t
+uptime_ns(const struct vb_stat_snap *snap)
+{
+	return snap->unix_ns > snap->start_unix_ns ? snap->unix_ns - snap->start_unix_ns : 0;
+}
+
+static void
+print_header(FILE *f, const struct vb_stat_snap *snap)
+{
+	char up[32];
+
+	fprintf(f, "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, drain %u us, "
+		"link propagation %s; shared layout %u\n", snap->pid,
+		vb_stat_state_name(snap->state), duration(uptime_ns(snap), up, sizeof(up)),
+		snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
+		snap->link_propagation ? "on" : "off", snap->layout_version);
+}
+
+int
+vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_stat_delta *delta)
+{
+	char link[48], a[16], b[16], c[16], d[16], e[16];
+	unsigned int i, r;
+
+	print_header(f, snap);
+
+	fprintf(f, "\nPorts\n  %2s  %-20s %-14s %5s  %-20s  %-30s %5s %6s\n", "#", "name", "driver",
+		"id", "peer", "link", "mtu", "queues");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		fprintf(f, "  %2u  %-20s %-14s %5u  %-20s  %-30s %5u %6u\n", i, p->name, p->driver,
+			p->port_id, snap->port[p->peer].name, link_text(p, link, sizeof(link)),
+			p->mtu, p->nb_queues);
+	}
+
+	fprintf(f, "\nDirections (received on -> sent out of)\n  %-8s %16s %18s %16s %18s %12s",
+		"", "rx frames", "rx bytes", "tx frames", "tx bytes", "dropped");
+	for (r = 0; r < VB_DROP_REASONS; r++)
+		fprintf(f, " %12s", vb_drop_reason_name(r));
+	fputc('\n', f);
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_dir_ctrs *dc = &snap->port[i].dir;
+
+		snprintf(a, sizeof(a), "%u -> %u", i, snap->port[i].peer);
+		fprintf(f, "  %-8s %16" PRIu64 " %18" PRIu64 " %16" PRIu64 " %18" PRIu64 " %12" PRIu64,
+			a, dc->rx_frames, dc->rx_bytes, dc->tx_frames, dc->tx_bytes,
+			vb_dir_dropped(dc));
+		for (r = 0; r < VB_DROP_REASONS; r++)
+			fprintf(f, " %12" PRIu64, dc->drop_frames[r]);
+		fputc('\n', f);
+	}
+
+	if (delta != NULL) {
+		fprintf(f, "\nRates over the last %.2f s\n  %-8s %14s %14s %14s %14s %14s\n",
+			delta->interval_s, "", "rx frames/s", "rx bits/s", "tx frames/s",
+			"tx bits/s", "drops/s");
+		for (i = 0; i < snap->nb_ports; i++) {
+			const struct vb_stat_dir_rate *rt = &delta->rate[i];
+			char dir[16];
+
+			snprintf(dir, sizeof(dir), "%u -> %u", i, snap->port[i].peer);
+			fprintf(f, "  %-8s %14s %14s %14s %14s %14s\n", dir,
+				si(rt->rx_fps, a, sizeof(a)), si(rt->rx_bps, b, sizeof(b)),
+				si(rt->tx_fps, c, sizeof(c)), si(rt->tx_bps, d, sizeof(d)),
+				si(rt->drop_fps, e, sizeof(e)));
+		}
+	}
+
+	fprintf(f, "\nEthdev counters (the PMD's)\n  %2s  %-20s %16s %16s %12s %12s %12s %12s\n",
+		"#", "name", "ipackets", "opackets", "imissed", "ierrors", "rx_nombuf", "oerrors");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		if (p->eth.error != 0) {
+			fprintf(f, "  %2u  %-20s not readable from a secondary process: %s\n", i,
+				p->name, strerror(-p->eth.error));
+			continue;
+		}
+		fprintf(f, "  %2u  %-20s %16" PRIu64 " %16" PRIu64 " %12" PRIu64 " %12" PRIu64
+			" %12" PRIu64 " %12" PRIu64 "\n", i, p->name, p->eth.ipackets,
+			p->eth.opackets, p->eth.imissed, p->eth.ierrors, p->eth.rx_nombuf,
+			p->eth.oerrors);
+	}
+
+	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n"
+		"  %2s %20s %20s %16s %18s\n", "#", "polls", "idle polls", "busy", "busy since start");
+	for (i = 0; i < snap->nb_workers; i++) {
+		const struct vb_stat_worker *w = &snap->worker[i];
+
+		if (delta != NULL)
+			snprintf(a, sizeof(a), "%.1f %%", 100.0 * delta->busy[i]);
+		else
+			snprintf(a, sizeof(a), "-");
+		fprintf(f, "  %2u %20" PRIu64 " %20" PRIu64 " %16s %16.1f %%\n", i, w->polls,
+			w->idle_polls, a, 100.0 * vb_stat_busy_lifetime(w));
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* A terminal gets a refreshed screen; a pipe or file gets key=value lines it can grep. */
+int
+vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
+		    const struct vb_stat_delta *delta)
+{
+	char t[32], a[16], b[16], c[16], d[16], e[16], link[48];
+	unsigned int i;
+
+	utc(snap->unix_ns, t, sizeof(t));
+	if (tty) {
+		fputs("\033[H\033[2J", f);
+		print_header(f, snap);
+		fprintf(f, "%s, rates over %.2f s (Ctrl-C to stop)\n\n", t, delta->interval_s);
+		fprintf(f, "  %-30s %12s %12s %12s %12s %10s %14s %10s  %s\n", "direction",
+			"rx frames/s", "rx bits/s", "tx frames/s", "tx bits/s", "drops/s",
+			"rx frames", "dropped", "link (rx port)");
+		for (i = 0; i < snap->nb_ports; i++) {
+			const struct vb_stat_port *p = &snap->port[i];
+			const struct vb_stat_dir_rate *rt = &delta->rate[i];
+			char dir[2 * VB_PORT_NAME_LEN + 8];
+
+			snprintf(dir, sizeof(dir), "%s -> %s", p->name, snap->port[p->peer].name);
+			fprintf(f, "  %-30s %12s %12s %12s %12s %10s %14" PRIu64 " %10" PRIu64
+				"  %s\n", dir, si(rt->rx_fps, a, sizeof(a)),
+				si(rt->rx_bps, b, sizeof(b)), si(rt->tx_fps, c, sizeof(c)),
+				si(rt->tx_bps, d, sizeof(d)), si(rt->drop_fps, e, sizeof(e)),
+				p->dir.rx_frames, vb_dir_dropped(&p->dir),
+				link_text(p, link, sizeof(link)));
+		}
+		fputc('\n', f);
+		for (i = 0; i < snap->nb_workers; i++)
+			fprintf(f, "  worker %u: busy %.1f %% of polls\n", i, 100.0 * delta->busy[i]);
+	} else {
+		for (i = 0; i < snap->nb_ports; i++) {
+			const struct vb_stat_port *p = &snap->port[i];
+			const struct vb_stat_dir_rate *rt = &delta->rate[i];
+
+			fprintf(f, "%s dir=%u->%u rx_port=%s link=%s rx_fps=%.0f rx_bps=%.0f "
+				"tx_fps=%.0f tx_bps=%.0f drop_fps=%.0f rx_frames=%" PRIu64
+				" tx_frames=%" PRIu64 " dropped=%" PRIu64 "\n", t, i, p->peer, p->name,
+				p->link_up == VB_LINK_UNKNOWN ? "unknown" : p->link_up ? "up" : "down",
+				rt->rx_fps, rt->rx_bps, rt->tx_fps, rt->tx_bps, rt->drop_fps,
+				p->dir.rx_frames, p->dir.tx_frames, vb_dir_dropped(&p->dir));
+		}
+		for (i = 0; i < snap->nb_workers; i++)
+			fprintf(f, "%s worker=%u busy=%.3f polls=%" PRIu64 "\n", t, i, delta->busy[i],
+				snap->worker[i].polls);
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* A small JSON writer: pretty (indented) for people, compact (one line) for --watch. */
+struct json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool first[16];
+};
+
+static void
+j_string(struct json *j, const char *s)
+{
+	fputc('"', j->f);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(j->f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(j->f, "\\u%04x", ch);
+		else
+			fputc(ch, j->f);
+	}
+	fputc('"', j->f);
+}
+
+/* Separator and indentation before a value or a key; key NULL inside arrays. */
+static void
+j_item(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	if (j->pretty)
+		fprintf(j->f, "\n%*s", 2 * (j->depth + 1), "");
+	if (key != NULL) {
+		j_string(j, key);
+		fputs(j->pretty ? ": " : ":", j->f);
+	}
+}
+
+static void
+j_open(struct json *j, const char *key, char bracket)
+{
+	if (j->depth >= 0)
+		j_item(j, key);
+	fputc(bracket, j->f);
+	j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void
+j_close(struct json *j, char bracket)
+{
+	bool empty = j->first[j->depth];
+
+	j->depth--;
+	if (j->pretty && !empty)
+		fprintf(j->f, "\n%*s", 2 * (j->depth + 1), "");
+	fputc(bracket, j->f);
+}
+
+static void
+j_u64(struct json *j, const char *key, uint64_t v)
+{
+	j_item(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+static void
+j_int(struct json *j, const char *key, int64_t v)
+{
+	j_item(j, key);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+static void
+j_double(struct json *j, const char *key, double v, int decimals)
+{
+	j_item(j, key);
+	if (isfinite(v))
+		fprintf(j->f, "%.*f", decimals, v);
+	else
+		fputs("null", j->f);
+}
+
+static void
+j_bool(struct json *j, const char *key, bool v)
+{
+	j_item(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+static void
+j_null(struct json *j, const char *key)
+{
+	j_item(j, key);
+	fputs("null", j->f);
+}
+
+static void
+j_str(struct json *j, const char *key, const char *v)
+{
+	j_item(j, key);
+	j_string(j, v);
+}
+
+static void
+json_ethdev(struct json *j, const struct vb_stat_ethdev *e)
+{
+	j_open(j, "ethdev", '{');
+	if (e->error != 0) {
+		j_str(j, "error", strerror(-e->error));
+	} else {
+		j_null(j, "error");
+		j_u64(j, "ipackets", e->ipackets);
+		j_u64(j, "opackets", e->opackets);
+		j_u64(j, "ibytes", e->ibytes);
+		j_u64(j, "obytes", e->obytes);
+		j_u64(j, "imissed", e->imissed);
+		j_u64(j, "ierrors", e->ierrors);
+		j_u64(j, "oerrors", e->oerrors);
+		j_u64(j, "rx_nombuf", e->rx_nombuf);
+	}
+	j_close(j, '}');
+}
+
+static void
+json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
+{
+	const struct vb_stat_port *p = &snap->port[i];
+
+	j_open(j, NULL, '{');
+	j_u64(j, "index", i);
+	j_str(j, "name", p->name);
+	j_str(j, "driver", p->driver);
+	j_u64(j, "port_id", p->port_id);
+	j_u64(j, "peer", p->peer);
+	j_u64(j, "mtu", p->mtu);
+	j_u64(j, "queues", p->nb_queues);
+	j_open(j, "link", '{');
+	if (p->link_up == VB_LINK_UNKNOWN)
+		j_null(j, "up");
+	else
+		j_bool(j, "up", p->link_up != 0);
+	j_u64(j, "speed_mbps", p->link_speed_mbps == UINT32_MAX ? 0 : p->link_speed_mbps);
+	j_bool(j, "full_duplex", p->link_full_duplex != 0);
+	j_bool(j, "forced_down", p->link_forced_down != 0);
+	j_bool(j, "can_set_link", p->can_set_link != 0);
+	j_u64(j, "changes", p->link_changes);
+	j_close(j, '}');
+	json_ethdev(j, &p->eth);
+	j_close(j, '}');
+}
+
+static void
+json_direction(struct json *j, const struct vb_stat_snap *snap,
+	       const struct vb_stat_delta *delta, unsigned int i)
+{
+	const struct vb_dir_ctrs *d = &snap->port[i].dir;
+	unsigned int r;
+
+	j_open(j, NULL, '{');
+	j_u64(j, "rx_port", i);
+	j_u64(j, "tx_port", snap->port[i].peer);
+	j_u64(j, "rx_frames", d->rx_frames);
+	j_u64(j, "rx_bytes", d->rx_bytes);
+	j_u64(j, "tx_frames", d->tx_frames);
+	j_u64(j, "tx_bytes", d->tx_bytes);
+	j_u64(j, "dropped", vb_dir_dropped(d));
+	j_open(j, "drops", '{');
+	for (r = 0; r < VB_DROP_REASONS; r++) {
+		j_open(j, vb_drop_reason_name(r), '{');
+		j_u64(j, "frames", d->drop_frames[r]);
+		j_u64(j, "bytes", d->drop_bytes[r]);
+		j_close(j, '}');
+	}
+	j_close(j, '}');
+	if (delta != NULL) {
+		const struct vb_stat_dir_rate *rt = &delta->rate[i];
+
+		j_open(j, "rates", '{');
+		j_double(j, "rx_fps", rt->rx_fps, 1);
+		j_double(j, "rx_bps", rt->rx_bps, 1);
+		j_double(j, "tx_fps", rt->tx_fps, 1);
+		j_double(j, "tx_bps", rt->tx_bps, 1);
+		j_double(j, "drop_fps", rt->drop_fps, 1);
+		j_close(j, '}');
+	} else {
+		j_null(j, "rates");
+	}
+	j_close(j, '}');
+}
+
+int
+vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
+		   const struct vb_stat_delta *delta, const struct vb_stat_findings *findings)
+{
+	struct json j = { .f = f, .pretty = pretty, .depth = -1 };
+	unsigned int i;
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "schema", VB_STAT_SCHEMA);
+	j_u64(&j, "layout_version", snap->layout_version);
+	j_u64(&j, "time_unix_ns", snap->unix_ns);
+	if (delta != NULL)
+		j_double(&j, "interval_s", delta->interval_s, 3);
+	else
+		j_null(&j, "interval_s");
+
+	j_open(&j, "primary", '{');
+	j_int(&j, "pid", snap->pid);
+	j_str(&j, "state", vb_stat_state_name(snap->state));
+	j_u64(&j, "start_unix_ns", snap->start_unix_ns);
+	j_double(&j, "uptime_s", uptime_ns(snap) / 1e9, 3);
+	j_double(&j, "heartbeat_age_s", snap->heartbeat_age_ns / 1e9, 3);
+	j_u64(&j, "workers", snap->nb_workers);
+	j_u64(&j, "burst", snap->burst);
+	j_u64(&j, "drain_us", snap->drain_us);
+	j_bool(&j, "link_propagation", snap->link_propagation);
+	j_close(&j, '}');
+
+	j_open(&j, "ports", '[');
+	for (i = 0; i < snap->nb_ports; i++)
+		json_port(&j, snap, i);
+	j_close(&j, ']');
+
+	j_open(&j, "directions", '[');
+	for (i = 0; i < snap->nb_ports; i++)
+		json_direction(&j, snap, delta, i);
+	j_close(&j, ']');
+
+	j_open(&j, "workers", '[');
+	for (i = 0; i < snap->nb_workers; i++) {
+		j_open(&j, NULL, '{');
+		j_u64(&j, "index", i);
+		j_u64(&j, "polls", snap->worker[i].polls);
+		j_u64(&j, "idle_polls", snap->worker[i].idle_polls);
+		if (delta != NULL)
+			j_double(&j, "busy_ratio", delta->busy[i], 4);
+		else
+			j_null(&j, "busy_ratio");
+		j_double(&j, "busy_ratio_since_start", vb_stat_busy_lifetime(&snap->worker[i]), 4);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+
+	j_open(&j, "findings", '[');
+	for (i = 0; i < findings->n; i++) {
+		const struct vb_stat_finding *fd = &findings->f[i];
+
+		j_open(&j, NULL, '{');
+		j_str(&j, "severity", vb_stat_severity_name(fd->severity));
+		j_str(&j, "code", fd->code);
+		if (fd->port[0] != '\0')
+			j_str(&j, "port", fd->port);
+		else
+			j_null(&j, "port");
+		j_str(&j, "text", fd->text);
+		j_str(&j, "evidence", fd->evidence);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+	j_close(&j, '}');
+	fputc('\n', f);
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* Prometheus label values: backslash, double quote and newline escaped. */
+static void
+prom_label(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+prom_family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One sample with a port label and, when not NULL, a second label. */
+static void
+prom_port(FILE *f, const char *name, const char *port, const char *label, const char *value,
+	  uint64_t v)
+{
+	fprintf(f, "%s{port=", name);
+	prom_label(f, port);
+	if (label != NULL) {
+		fprintf(f, ",%s=", label);
+		prom_label(f, value);
+	}
+	fprintf(f, "} %" PRIu64 "\n", v);
+}
+
+/*
+ * Text exposition format 0.0.4: each family once, HELP and TYPE before its samples, counters
+ * named *_total. A direction's frames are labelled with the port they were received on
+ * (direction="rx") or sent out of (direction="tx").
+ */
+int
+vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
+{
+	unsigned int i, r;
+	char pid[16], lv[16];
+
+	prom_family(f, "vbridge_up", "gauge",
+		    "1 when vbridge-stat read a running vbridge's shared memory.");
+	fprintf(f, "vbridge_up 1\n");
+	prom_family(f, "vbridge_info", "gauge",
+		    "The vbridge instance read, as labels; the value is always 1.");
+	snprintf(pid, sizeof(pid), "%d", snap->pid);
+	snprintf(lv, sizeof(lv), "%u", snap->layout_version);
+	fprintf(f, "vbridge_info{pid=\"%s\",layout_version=\"%s\",state=", pid, lv);
+	prom_label(f, vb_stat_state_name(snap->state));
+	fprintf(f, "} 1\n");
+	prom_family(f, "vbridge_start_time_seconds", "gauge",
+		    "Unix time at which vbridge started.");
+	fprintf(f, "vbridge_start_time_seconds %.3f\n", snap->start_unix_ns / 1e9);
+	prom_family(f, "vbridge_heartbeat_age_seconds", "gauge",
+		    "Time since vbridge's main lcore last ran its housekeeping.");
+	fprintf(f, "vbridge_heartbeat_age_seconds %.6f\n", snap->heartbeat_age_ns / 1e9);
+
+	prom_family(f, "vbridge_port_info", "gauge",
+		    "A bridge port, its ethdev name, driver and peer, as labels; always 1.");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		fprintf(f, "vbridge_port_info{port=");
+		prom_label(f, p->name);
+		fprintf(f, ",driver=");
+		prom_label(f, p->driver);
+		fprintf(f, ",peer=");
+		prom_label(f, snap->port[p->peer].name);
+		fprintf(f, ",port_id=\"%u\",index=\"%u\"} 1\n", p->port_id, i);
+	}
+	prom_family(f, "vbridge_link_up", "gauge",
+		    "1 when the port's link is up, 0 when down (absent before the first poll).");
+	for (i = 0; i < snap->nb_ports; i++)
+		if (snap->port[i].link_up != VB_LINK_UNKNOWN)
+			prom_port(f, "vbridge_link_up", snap->port[i].name, NULL, NULL,
+				  snap->port[i].link_up != 0);
+	prom_family(f, "vbridge_link_speed_mbps", "gauge",
+		    "Link speed the PMD reports, in Mbit/s (0 when unknown).");
+	for (i = 0; i < snap->nb_ports; i++)
+		prom_port(f, "vbridge_link_speed_mbps", snap->port[i].name, NULL, NULL,
+			  snap->port[i].link_speed_mbps == UINT32_MAX ? 0 :
+			  snap->port[i].link_speed_mbps);
+	prom_family(f, "vbridge_link_changes_total", "counter",
+		    "Link state changes vbridge saw (its first poll counts as one).");
+	for (i = 0; i < snap->nb_ports; i++)
+		prom_port(f, "vbridge_link_changes_total", snap->port[i].name, NULL, NULL,
+			  snap->port[i].link_changes);
+
+	prom_family(f, "vbridge_frames_total", "counter",
+		    "Frames received on (direction rx) or sent out of (direction tx) a port.");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		prom_port(f, "vbridge_frames_total", p->name, "direction", "rx", p->dir.rx_frames);
+		prom_port(f, "vbridge_frames_total", p->name, "direction", "tx",
+			  snap->port[p->peer].dir.tx_frames);
+	}
+	prom_family(f, "vbridge_bytes_total", "counter",
+		    "Bytes received on (direction rx) or sent out of (direction tx) a port.");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		prom_port(f, "vbridge_bytes_total", p->name, "direction", "rx", p->dir.rx_bytes);
+		prom_port(f, "vbridge_bytes_total", p->name, "direction", "tx",
+			  snap->port[p->peer].dir.tx_bytes);
+	}
+	prom_family(f, "vbridge_dropped_frames_total", "counter",
+		    "Frames received on a port that were not sent out of its peer, by reason.");
+	for (i = 0; i < snap->nb_ports; i++)
+		for (r = 0; r < VB_DROP_REASONS; r++)
+			prom_port(f, "vbridge_dropped_frames_total", snap->port[i].name, "reason",
+				  vb_drop_reason_name(r), snap->port[i].dir.drop_frames[r]);
+	prom_family(f, "vbridge_dropped_bytes_total", "counter",
+		    "Bytes of the frames counted in vbridge_dropped_frames_total.");
+	for (i = 0; i < snap->nb_ports; i++)
+		for (r = 0; r < VB_DROP_REASONS; r++)
+			prom_port(f, "vbridge_dropped_bytes_total", snap->port[i].name, "reason",
+				  vb_drop_reason_name(r), snap->port[i].dir.drop_bytes[r]);
+
+	/* The PMD's counters, for the ports a secondary process can read them from. */
+	prom_family(f, "vbridge_ethdev_frames_total", "counter",
+		    "Frames the PMD counted (ipackets, opackets).");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		if (p->eth.error != 0)
+			continue;
+		prom_port(f, "vbridge_ethdev_frames_total", p->name, "direction", "rx",
+			  p->eth.ipackets);
+		prom_port(f, "vbridge_ethdev_frames_total", p->name, "direction", "tx",
+			  p->eth.opackets);
+	}
+	prom_family(f, "vbridge_ethdev_bytes_total", "counter",
+		    "Bytes the PMD counted (ibytes, obytes).");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		if (p->eth.error != 0)
+			continue;
+		prom_port(f, "vbridge_ethdev_bytes_total", p->name, "direction", "rx",
+			  p->eth.ibytes);
+		prom_port(f, "vbridge_ethdev_bytes_total", p->name, "direction", "tx",
+			  p->eth.obytes);
+	}
+	prom_family(f, "vbridge_ethdev_errors_total", "counter",
+		    "Erroneous frames received (direction rx, ierrors) or failed transmissions "
+		    "(direction tx, oerrors) the PMD counted.");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+
+		if (p->eth.error != 0)
+			continue;
+		prom_port(f, "vbridge_ethdev_errors_total", p->name, "direction", "rx",
+			  p->eth.ierrors);
+		prom_port(f, "vbridge_ethdev_errors_total", p->name, "direction", "tx",
+			  p->eth.oerrors);
+	}
+	prom_family(f, "vbridge_ethdev_missed_frames_total", "counter",
+		    "Frames the NIC dropped because its receive ring was full (imissed).");
+	for (i = 0; i < snap->nb_ports; i++)
+		if (snap->port[i].eth.error == 0)
+			prom_port(f, "vbridge_ethdev_missed_frames_total", snap->port[i].name,
+				  NULL, NULL, snap->port[i].eth.imissed);
+	prom_family(f, "vbridge_ethdev_rx_nombuf_total", "counter",
+		    "Receive mbuf allocation failures (rx_nombuf).");
+	for (i = 0; i < snap->nb_ports; i++)
+		if (snap->port[i].eth.error == 0)
+			prom_port(f, "vbridge_ethdev_rx_nombuf_total", snap->port[i].name,
+				  NULL, NULL, snap->port[i].eth.rx_nombuf);
+
+	prom_family(f, "vbridge_worker_polls_total", "counter",
+		    "Forwarding loop iterations of a worker lcore.");
+	for (i = 0; i < snap->nb_workers; i++)
+		fprintf(f, "vbridge_worker_polls_total{worker=\"%u\"} %" PRIu64 "\n", i,
+			snap->worker[i].polls);
+	prom_family(f, "vbridge_worker_idle_polls_total", "counter",
+		    "Loop iterations of a worker lcore in which no port received a frame.");
+	for (i = 0; i < snap->nb_workers; i++)
+		fprintf(f, "vbridge_worker_idle_polls_total{worker=\"%u\"} %" PRIu64 "\n", i,
+			snap->worker[i].idle_polls);
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* Print text wrapped at WRAP_COLUMNS, each line indented. */
+static void
+wrapped(FILE *f, const char *indent, const char *s)
+{
+	size_t width = WRAP_COLUMNS - strlen(indent);
+
+	while (*s != '\0') {
+		size_t n = strlen(s), cut;
+
+		if (n <= width) {
+			fprintf(f, "%s%s\n", indent, s);
+			return;
+		}
+		for (cut = width; cut > 0 && s[cut] != ' '; cut--)
+			;
+		if (cut == 0)
+			cut = width;
+		fprintf(f, "%s%.*s\n", indent, (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+int
+vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
+		       const struct vb_stat_delta *delta, const struct vb_stat_findings *findings)
+{
+	unsigned int i, serious = 0;
+
+	print_header(f, snap);
+	if (delta != NULL)
+		fprintf(f, "Looked at the counters since start and over the last %.1f s.\n\n",
+			delta->interval_s);
+	else
+		fprintf(f, "Looked at the counters since start (no interval: --no-rates).\n\n");
+	for (i = 0; i < findings->n; i++) {
+		const struct vb_stat_finding *fd = &findings->f[i];
+		char head[160];
+
+		if (fd->severity != VB_STAT_INFO)
+			serious++;
+		snprintf(head, sizeof(head), "%s: %s%s%s", vb_stat_severity_name(fd->severity),
+			 fd->code, fd->port[0] != '\0' ? " on " : "", fd->port);
+		fprintf(f, "%s\n", head);
+		wrapped(f, "  ", fd->text);
+		fprintf(f, "  evidence: %s\n\n", fd->evidence);
+	}
+	if (findings->dropped > 0)
+		fprintf(f, "(%u more findings not shown)\n\n", findings->dropped);
+	if (serious == 0)
+		fprintf(f, "No problems seen: %u port%s, links up, nothing dropped, no NIC-level "
+			"drops or errors%s.\n", snap->nb_ports, snap->nb_ports == 1 ? "" : "s",
+			findings->n > 0 ? " (see the notes above)" : "");
+	else
+		fprintf(f, "%u problem%s or warning%s found.\n", serious, serious == 1 ? "" : "s",
+			serious == 1 ? "" : "s");
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The reader layer: the one place that reads vbridge's shared memory (through a const pointer,
+ * with relaxed loads, never a store) and the ethdev counters, copying both into plain memory.
+ * It takes no lock, allocates nothing from DPDK and can be killed at any instruction
+ * without leaving anything behind in the primary.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "stat.h"
+
+static uint64_t
+clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+const char *
+vb_stat_state_name(uint32_t state)
+{
+	static const char * const names[] = {
+		[VB_STATE_STARTING] = "starting",
+		[VB_STATE_RUNNING] = "running",
+		[VB_STATE_STOPPING] = "stopping",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "unknown";
+}
+
+/*
+ * rte_eth_stats_get works from a secondary: the PMD reads counters the primary keeps in
+ * shared memory (or the NIC's registers). The port must be the one the primary named.
+ */
+static void
+read_ethdev(const struct vb_stat_port *p, struct vb_stat_ethdev *e)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct rte_eth_stats st;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	if (!rte_eth_dev_is_valid_port(p->port_id) ||
+	    rte_eth_dev_get_name_by_port(p->port_id, name) != 0 || strcmp(name, p->name) != 0) {
+		e->error = -ENODEV;
+		return;
+	}
+	ret = rte_eth_stats_get(p->port_id, &st);
+	if (ret != 0) {
+		e->error = ret;
+		return;
+	}
+	e->ipackets = st.ipackets;
+	e->opackets = st.opackets;
+	e->ibytes = st.ibytes;
+	e->obytes = st.obytes;
+	e->imissed = st.imissed;
+	e->ierrors = st.ierrors;
+	e->oerrors = st.oerrors;
+	e->rx_nombuf = st.rx_nombuf;
+}
+
+void
+vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
+{
+	uint64_t now_tsc, hb;
+	unsigned int i;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->layout_version = shm->layout_version;
+	snap->pid = shm->primary_pid;
+	snap->start_unix_ns = shm->start_unix_ns;
+	snap->nb_ports = RTE_MIN(shm->nb_ports, (uint16_t)VB_MAX_PORTS);
+	snap->nb_workers = RTE_MIN(shm->nb_workers, (uint16_t)VB_MAX_WORKERS);
+	snap->burst = shm->burst;
+	snap->drain_us = shm->drain_us;
+	snap->link_propagation = shm->link_propagation != 0;
+	snap->state = __atomic_load_n(&shm->state, __ATOMIC_ACQUIRE);
+
+	/* The TSC is the machine's, so the primary's timestamps compare with ours. */
+	hb = __atomic_load_n(&shm->heartbeat_tsc, __ATOMIC_RELAXED);
+	now_tsc = rte_get_tsc_cycles();
+	if (hb != 0 && now_tsc > hb && shm->tsc_hz != 0)
+		snap->heartbeat_age_ns = (uint64_t)((double)(now_tsc - hb) * 1e9 /
+						    (double)shm->tsc_hz);
+
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_port_info *pi = &shm->port[i];
+		struct vb_stat_port *p = &snap->port[i];
+
+		memcpy(p->name, pi->name, sizeof(p->name));
+		p->name[sizeof(p->name) - 1] = '\0';
+		memcpy(p->driver, pi->driver, sizeof(p->driver));
+		p->driver[sizeof(p->driver) - 1] = '\0';
+		p->port_id = pi->port_id;
+		p->peer = pi->peer < snap->nb_ports ? pi->peer : i;
+		p->nb_queues = pi->nb_queues;
+		p->mtu = pi->mtu;
+		p->can_set_link = pi->can_set_link;
+		p->link_up = __atomic_load_n(&pi->link_up, __ATOMIC_RELAXED);
+		p->link_forced_down = __atomic_load_n(&pi->link_forced_down, __ATOMIC_RELAXED);
+		p->link_full_duplex = __atomic_load_n(&pi->link_full_duplex, __ATOMIC_RELAXED);
+		p->link_speed_mbps = __atomic_load_n(&pi->link_speed_mbps, __ATOMIC_RELAXED);
+		p->link_changes = __atomic_load_n(&pi->link_changes, __ATOMIC_RELAXED);
+	}
+	/* Counters and ethdev stats back to back, so that they describe the same moment. */
+	for (i = 0; i < snap->nb_ports; i++)
+		vb_shm_sum_dir(shm, i, &snap->port[i].dir);
+	for (i = 0; i < snap->nb_workers; i++) {
+		snap->worker[i].polls = vb_ctr_read(&shm->lcore[i].polls);
+		snap->worker[i].idle_polls = vb_ctr_read(&shm->lcore[i].idle_polls);
+	}
+	for (i = 0; i < snap->nb_ports; i++)
+		read_ethdev(&snap->port[i], &snap->port[i].eth);
+
+	snap->mono_ns = clock_ns(CLOCK_MONOTONIC);
+	snap->unix_ns = clock_ns(CLOCK_REALTIME);
+}
+
+/* Counters only grow; a smaller value means another primary, and shows as no change. */
+static uint64_t
+inc(uint64_t old, uint64_t new)
+{
+	return new >= old ? new - old : 0;
+}
+
+static void
+delta_dir(const struct vb_dir_ctrs *o, const struct vb_dir_ctrs *n, struct vb_dir_ctrs *d)
+{
+	unsigned int r;
+
+	d->rx_frames = inc(o->rx_frames, n->rx_frames);
+	d->rx_bytes = inc(o->rx_bytes, n->rx_bytes);
+	d->tx_frames = inc(o->tx_frames, n->tx_frames);
+	d->tx_bytes = inc(o->tx_bytes, n->tx_bytes);
+	for (r = 0; r < VB_DROP_REASONS; r++) {
+		d->drop_frames[r] = inc(o->drop_frames[r], n->drop_frames[r]);
+		d->drop_bytes[r] = inc(o->drop_bytes[r], n->drop_bytes[r]);
+	}
+}
+
+static void
+delta_eth(const struct vb_stat_ethdev *o, const struct vb_stat_ethdev *n,
+	  struct vb_stat_ethdev *d)
+{
+	d->error = n->error != 0 ? n->error : o->error;
+	d->ipackets = inc(o->ipackets, n->ipackets);
+	d->opackets = inc(o->opackets, n->opackets);
+	d->ibytes = inc(o->ibytes, n->ibytes);
+	d->obytes = inc(o->obytes, n->obytes);
+	d->imissed = inc(o->imissed, n->imissed);
+	d->ierrors = inc(o->ierrors, n->ierrors);
+	d->oerrors = inc(o->oerrors, n->oerrors);
+	d->rx_nombuf = inc(o->rx_nombuf, n->rx_nombuf);
+}
+
+void
+vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_snap *new,
+		      struct vb_stat_delta *delta)
+{
+	unsigned int i;
+	double s;
+
+	memset(delta, 0, sizeof(*delta));
+	s = (double)inc(old->mono_ns, new->mono_ns) / 1e9;
+	delta->interval_s = s;
+	for (i = 0; i < new->nb_ports; i++) {
+		struct vb_dir_ctrs *d = &delta->dir[i];
+		struct vb_stat_dir_rate *r = &delta->rate[i];
+
+		delta_dir(&old->port[i].dir, &new->port[i].dir, d);
+		delta_eth(&old->port[i].eth, &new->port[i].eth, &delta->eth[i]);
+		if (s <= 0)
+			continue;
+		r->rx_fps = (double)d->rx_frames / s;
+		r->rx_bps = (double)d->rx_bytes * 8 / s;
+		r->tx_fps = (double)d->tx_frames / s;
+		r->tx_bps = (double)d->tx_bytes * 8 / s;
+		r->drop_fps = (double)vb_dir_dropped(d) / s;
+	}
+	for (i = 0; i < new->nb_workers; i++) {
+		uint64_t polls = inc(old->worker[i].polls, new->worker[i].polls);
+		uint64_t idle = inc(old->worker[i].idle_polls, new->worker[i].idle_polls);
+
+		delta->busy[i] = polls == 0 ? 0.0 : 1.0 - (double)RTE_MIN(idle, polls) / polls;
+	}
+}
+
+double
+vb_stat_busy_lifetime(const struct vb_stat_worker *w)
+{
+	if (w->polls == 0)
+		return 0.0;
+	return 1.0 - (double)RTE_MIN(w->idle_polls, w->polls) / (double)w->polls;
+}
