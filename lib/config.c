@@ -56,6 +56,15 @@ static const struct vb_opt options[] = {
 	    "samples kept per worker lcore (a power of two)"),
 	OPT("classifier", sample_rate, VB_OPT_UINT, 0, 1000000,
 	    "samples per second per worker lcore at most (0: no limit)"),
+	OPT("classifier", sample_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1,
+	    "also sample frames that match this tcpdump expression"),
+	OPT("capture", mirror, VB_OPT_BOOL, 0, 1,
+	    "copy bridged frames to a kernel TAP interface for tcpdump (on/off)"),
+	OPT("capture", mirror_iface, VB_OPT_IFNAME, 1, 15, "name of the mirror interface"),
+	OPT("capture", mirror_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1,
+	    "mirror only frames that match this tcpdump expression (empty: all)"),
+	OPT("capture", mirror_ring, VB_OPT_POW2, 64, 65536,
+	    "frames waiting for the mirror, per worker lcore (a power of two)"),
 };
 
 /* The built-in defaults; config/vbridge.ini says the same, and a unit test checks it. */
@@ -82,6 +91,9 @@ vb_config_defaults(struct vb_config *cfg)
 	cfg->snap_len = 128;
 	cfg->sample_slots = 512;
 	cfg->sample_rate = 1000;
+	cfg->mirror = false;
+	strlcpy(cfg->mirror_iface, "vbmirror0", sizeof(cfg->mirror_iface));
+	cfg->mirror_ring = 1024;
 }
 
 const char *
@@ -269,6 +281,34 @@ parse_pairs(const char *text, struct vb_config *cfg, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * Free text (a filter: checked by libpcap when vbridge starts), or an interface name:
+ * letters, digits, '_', '-', '.', as the kernel accepts.
+ */
+static int
+parse_text(const char *text, uint32_t max, bool ifname, char *out, char *why, size_t whylen)
+{
+	const char *c;
+
+	if (strlen(text) > max) {
+		snprintf(why, whylen, "longer than %u characters", max);
+		return -EINVAL;
+	}
+	if (ifname) {
+		if (*text == '\0') {
+			snprintf(why, whylen, "empty interface name");
+			return -EINVAL;
+		}
+		for (c = text; *c != '\0'; c++)
+			if (!isalnum((unsigned char)*c) && strchr("_-.", *c) == NULL) {
+				snprintf(why, whylen, "'%s' is not an interface name", text);
+				return -EINVAL;
+			}
+	}
+	strcpy(out, text);
+	return 0;
+}
+
 static int
 apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
       char *why, size_t whylen)
@@ -291,6 +331,10 @@ apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
 		return parse_bool(value, field, why, whylen);
 	case VB_OPT_PAIRS:
 		return parse_pairs(value, cfg, why, whylen);
+	case VB_OPT_STRING:
+		return parse_text(value, opt->max, false, field, why, whylen);
+	case VB_OPT_IFNAME:
+		return parse_text(value, opt->max, true, field, why, whylen);
 	}
 	snprintf(why, whylen, "internal error: option type %d", opt->type);
 	return -EINVAL;
@@ -480,7 +524,7 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 	for (s = 0; s < nb_sections; s++) {
 		strlcpy(section, names[s], sizeof(section));
 		if (!section_known(section)) {
-			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports], [classifier])",
+			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports], [classifier], [capture])",
 				   path, section);
 			goto out;
 		}

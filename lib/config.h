@@ -40,6 +40,12 @@ struct vb_config {
 	uint32_t snap_len;		/* bytes kept of a sampled frame */
 	uint32_t sample_slots;		/* per worker lcore, power of two */
 	uint32_t sample_rate;		/* samples per second per worker lcore, 0: no limit */
+	/* Capture: the mirror interface and filters (tcpdump syntax; empty: none). */
+	bool mirror;
+	char mirror_iface[16];
+	char mirror_filter[VB_FILTER_TEXT_LEN];
+	uint32_t mirror_ring;		/* per worker lcore, power of two */
+	char sample_filter[VB_FILTER_TEXT_LEN];
 };
 
 enum vb_opt_type {
@@ -47,6 +53,8 @@ enum vb_opt_type {
 	VB_OPT_POW2,		/* a power of two within [min, max] */
 	VB_OPT_BOOL,
 	VB_OPT_PAIRS,
+	VB_OPT_STRING,		/* text of at most max characters */
+	VB_OPT_IFNAME,		/* a network interface name */
 };
 
 /* One configuration key: its INI section and name, and its option --name (with '-' for '_'). */

@@ -28,10 +28,13 @@ vb_fwd_stopping(void)
 
 int
 vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
-	    struct vb_worker *workers, unsigned int nb_workers)
+	    const struct vb_fwd_capture *cap, struct vb_worker *workers, unsigned int nb_workers)
 {
+	static const struct vb_fwd_capture no_capture;
 	unsigned int bp, q, w, next = 0;
 
+	if (cap == NULL)
+		cap = &no_capture;
 	for (w = 0; w < nb_workers; w++) {
 		workers[w].index = w;
 		workers[w].burst = (uint16_t)cfg->burst;
@@ -65,6 +68,10 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 				.mac_unicast = cfg->mac_unicast,
 				.rx_queue = q,
 			};
+			p->cap = &wk->ctrs->cap[bp];
+			p->mirror = cap->mirror_rings != NULL ? cap->mirror_rings[wk->index] : NULL;
+			p->mirror_filter = cap->mirror_filter;
+			p->sample_filter = shm->cls.enabled ? cap->sample_filter : NULL;
 		}
 	}
 	return 0;
@@ -99,51 +106,92 @@ path_flush(struct vb_path *p)
 
 /*
  * Let the classifier read every frame of a burst (it never changes one), fetching headers a
- * few frames ahead. Returns the burst's bytes.
+ * few frames ahead; frames that match the sample filter are sampled too, once. Returns the
+ * burst's bytes.
  */
 static inline uint64_t
-classify_burst(const struct vb_cls_ctx *cls, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
+classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
 {
-	uint64_t bytes = 0;
+	const struct vb_cls_ctx *cls = &p->cls;
+	uint64_t bytes = 0, sampled = 0;
+	uint32_t f;
 	int i;
 
 	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
+		const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 
 		if (i + PREFETCH_AHEAD < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
-		vb_cls_frame(cls, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, m->pkt_len,
-			     now);
+		f = vb_cls_frame(cls, frame, m->data_len, m->pkt_len, now);
+		if (unlikely(p->sample_filter != NULL) && vb_filter_match(p->sample_filter, m)) {
+			sampled++;
+			if ((f & cls->sample_mask) == 0)
+				vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
+					      cls->rx_queue, frame, m->data_len, m->pkt_len);
+		}
 	}
+	if (sampled != 0)
+		vb_ctr_add(&p->cap->sample_matched, sampled);
 	return bytes;
+}
+
+/*
+ * Frames for the mirror get a reference and go on this worker's mirror ring. The bridged
+ * frames themselves are not touched: the mirror holds its own reference, so the TX path may
+ * free its own at any time, and a full ring only costs the mirror its copy.
+ */
+static void
+mirror_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb)
+{
+	struct rte_mbuf *sel[VB_MAX_BURST];
+	uint16_t i, nb_sel = 0, queued;
+
+	for (i = 0; i < nb; i++) {
+		if (p->mirror_filter != NULL && !vb_filter_match(p->mirror_filter, pkts[i]))
+			continue;
+		rte_pktmbuf_refcnt_update(pkts[i], 1);
+		sel[nb_sel++] = pkts[i];
+	}
+	if (nb_sel == 0)
+		return;
+	queued = rte_ring_sp_enqueue_burst(p->mirror, (void **)sel, nb_sel, NULL);
+	for (i = queued; i < nb_sel; i++)
+		rte_pktmbuf_refcnt_update(sel[i], -1);
+	vb_ctr_add(&p->cap->mirror_matched, nb_sel);
+	vb_ctr_add(&p->cap->mirrored, queued);
+	if (unlikely(queued < nb_sel))
+		vb_ctr_add(&p->cap->mirror_full, nb_sel - queued);
 }
 
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */
 static inline uint16_t
-path_receive(struct vb_path *p, uint16_t burst, bool classify, uint64_t now)
+path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 {
 	struct rte_mbuf **pkts = &p->held[p->nb_held];
 	uint64_t bytes = 0;
 	uint16_t nb, i;
 
-	nb = rte_eth_rx_burst(p->rx_port, p->rx_queue, pkts, burst);
+	nb = rte_eth_rx_burst(p->rx_port, p->rx_queue, pkts, w->burst);
 	if (nb == 0)
 		return 0;
-	if (classify) {
-		bytes = classify_burst(&p->cls, pkts, nb, now);
+	if (w->classify) {
+		bytes = classify_burst(p, pkts, nb, now);
 	} else {
 		for (i = 0; i < nb; i++)
 			bytes += pkts[i]->pkt_len;
 	}
+	if (unlikely(p->mirror != NULL))
+		mirror_burst(p, pkts, nb);
 	vb_ctr_add(&p->ctrs->rx_frames, nb);
 	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
 	p->nb_held += nb;
 	p->held_bytes += bytes;
 	/* Up to one more burst fits, so RX always asks the PMD for a whole burst. */
-	if (p->nb_held >= burst)
+	if (p->nb_held >= w->burst)
 		path_flush(p);
 	return nb;
 }
@@ -154,8 +202,6 @@ vb_fwd_loop(void *arg)
 	struct vb_worker *w = arg;
 	struct vb_lcore_ctrs *ctrs = w->ctrs;
 	const unsigned int nb_paths = w->nb_paths;
-	const uint16_t burst = w->burst;
-	const bool classify = w->classify;
 	const uint64_t drain_tsc = w->drain_tsc;
 	uint64_t last_drain = rte_rdtsc(), now;
 	unsigned int i;
@@ -166,7 +212,7 @@ vb_fwd_loop(void *arg)
 		now = rte_rdtsc();
 		got = 0;
 		for (i = 0; i < nb_paths; i++)
-			got |= path_receive(&w->path[i], burst, classify, now);
+			got |= path_receive(&w->path[i], w, now);
 		vb_ctr_add(&ctrs->polls, 1);
 		if (unlikely(got == 0))
 			vb_ctr_add(&ctrs->idle_polls, 1);

@@ -13,6 +13,7 @@
 
 #include <rte_mbuf.h>
 
+#include "capture.h"
 #include "classify.h"
 #include "config.h"
 #include "shm.h"
@@ -28,6 +29,10 @@ struct vb_path {
 	uint64_t held_bytes;
 	struct vb_dir_ctrs *ctrs;	/* this lcore's counters of the receiving port */
 	struct vb_cls_ctx cls;		/* the classifier's view of this path */
+	struct vb_cap_ctrs *cap;	/* this lcore's capture counters of the receiving port */
+	struct rte_ring *mirror;	/* this worker's mirror ring, NULL: no mirror */
+	const struct vb_filter *mirror_filter;	/* NULL: mirror every frame */
+	const struct vb_filter *sample_filter;	/* NULL: none */
 	/* RX lands here directly; flushed once a burst is held, or by the drain timer. */
 	struct rte_mbuf *held[2 * VB_MAX_BURST];
 };
@@ -43,13 +48,21 @@ struct vb_worker {
 	struct vb_path path[VB_MAX_PATHS];
 } __rte_cache_aligned;
 
+/* What the capture set-up hands to the loop; each part may be absent (NULL). */
+struct vb_fwd_capture {
+	struct rte_ring *const *mirror_rings;	/* one per worker */
+	const struct vb_filter *mirror_filter;
+	const struct vb_filter *sample_filter;	/* needs the classifier's sample rings */
+};
+
 /*
  * Spread every (port, queue) direction over the workers, round robin: direction bp on queue
- * q goes out of port peer(bp) on queue q. workers[] must be zeroed, nb_workers long.
- * Returns 0, or -E2BIG when a worker would get more than VB_MAX_PATHS paths.
+ * q goes out of port peer(bp) on queue q. workers[] must be zeroed, nb_workers long; cap may
+ * be NULL. Returns 0, or -E2BIG when a worker would get more than VB_MAX_PATHS paths.
  */
 int vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
-		struct vb_worker *workers, unsigned int nb_workers);
+		const struct vb_fwd_capture *cap, struct vb_worker *workers,
+		unsigned int nb_workers);
 
 /* Worker lcore entry point (rte_eal_remote_launch); arg is its struct vb_worker. */
 int vb_fwd_loop(void *arg);

@@ -7,6 +7,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_memzone.h>
+#include <rte_string_fns.h>
 
 #include "config.h"
 #include "shm.h"
@@ -99,6 +100,10 @@ vb_shm_create(const struct vb_config *cfg, unsigned int nb_workers)
 	shm->state = VB_STATE_STARTING;
 	shm->nb_workers = nb_workers;
 	shm->cls = ci;
+	shm->mirror_enabled = cfg->mirror;
+	strlcpy(shm->mirror_iface, cfg->mirror_iface, sizeof(shm->mirror_iface));
+	strlcpy(shm->mirror_filter, cfg->mirror_filter, sizeof(shm->mirror_filter));
+	strlcpy(shm->sample_filter, cfg->sample_filter, sizeof(shm->sample_filter));
 	if (init_cls(shm, cfg, nb_workers) != 0) {
 		rte_memzone_free(mz);
 		rte_errno = EINVAL;
@@ -177,6 +182,22 @@ vb_shm_sum_cls(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cls
 	for (lc = 0; lc < shm->nb_workers; lc++)
 		for (i = 0; i < VB_CLS_CTR_COUNT; i++)
 			sum->v[i] += vb_ctr_read(&shm->lcore[lc].cls[bridge_port].v[i]);
+}
+
+void
+vb_shm_sum_cap(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cap_ctrs *sum)
+{
+	unsigned int lc;
+
+	memset(sum, 0, sizeof(*sum));
+	for (lc = 0; lc < shm->nb_workers; lc++) {
+		const struct vb_cap_ctrs *c = &shm->lcore[lc].cap[bridge_port];
+
+		sum->mirror_matched += vb_ctr_read(&c->mirror_matched);
+		sum->mirrored += vb_ctr_read(&c->mirrored);
+		sum->mirror_full += vb_ctr_read(&c->mirror_full);
+		sum->sample_matched += vb_ctr_read(&c->sample_matched);
+	}
 }
 
 uint64_t

@@ -25,7 +25,7 @@
 
 #define VB_SHM_NAME		"vbridge_shm"
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	2
+#define VB_LAYOUT_VERSION	3
 
 #define VB_MAX_PORTS		32	/* bridge ports, pairs * 2 */
 #define VB_MAX_WORKERS		32	/* forwarding lcores */
@@ -48,10 +48,19 @@ struct vb_dir_ctrs {
 	uint64_t drop_bytes[VB_DROP_REASONS];
 };
 
+/* Capture counters of frames received on one bridge port, as one lcore saw them. */
+struct vb_cap_ctrs {
+	uint64_t mirror_matched;	/* selected by the mirror filter (all, without one) */
+	uint64_t mirrored;		/* put on the way to the mirror interface */
+	uint64_t mirror_full;		/* selected, but the mirror ring was full: not mirrored */
+	uint64_t sample_matched;	/* matched the sample filter, offered to the sample ring */
+};
+
 /* Written only by the worker lcore that owns it. */
 struct vb_lcore_ctrs {
 	struct vb_dir_ctrs dir[VB_MAX_PORTS];	/* indexed by receiving bridge port */
 	struct vb_cls_ctrs cls[VB_MAX_PORTS];	/* classifier, by receiving bridge port */
+	struct vb_cap_ctrs cap[VB_MAX_PORTS];	/* capture, by receiving bridge port */
 	uint64_t polls;		/* loop iterations */
 	uint64_t idle_polls;	/* iterations in which no path received a frame */
 } __rte_cache_aligned;
@@ -98,6 +107,16 @@ struct vb_cls_info {
 	uint64_t sample_stride;
 };
 
+/* The mirror interface. Counters written only by the mirror thread. */
+struct vb_mirror_ctrs {
+	uint64_t tx_frames;		/* written to the TAP interface */
+	uint64_t tx_bytes;
+	uint64_t tx_dropped;		/* the TAP refused them (its reader is too slow) */
+	uint64_t rx_discarded;		/* frames the kernel sent into the TAP, freed */
+};
+
+#define VB_FILTER_TEXT_LEN	256
+
 struct vb_shm {
 	uint64_t magic;
 	uint32_t layout_version;
@@ -115,6 +134,11 @@ struct vb_shm {
 	uint32_t state;			/* main lcore: enum vb_run_state */
 	uint64_t heartbeat_tsc;		/* main lcore: TSC of its last housekeeping pass */
 	struct vb_cls_info cls;
+	uint32_t mirror_enabled;
+	char mirror_iface[16];
+	char mirror_filter[VB_FILTER_TEXT_LEN];	/* empty: every frame */
+	char sample_filter[VB_FILTER_TEXT_LEN];	/* empty: none */
+	struct vb_mirror_ctrs mirror;
 	struct vb_port_info port[VB_MAX_PORTS];
 	struct vb_lcore_ctrs lcore[VB_MAX_WORKERS];
 };
@@ -174,6 +198,9 @@ void vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct v
 
 /* Sum one receiving port's classifier counters over all worker lcores. */
 void vb_shm_sum_cls(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cls_ctrs *sum);
+
+/* Sum one receiving port's capture counters over all worker lcores. */
+void vb_shm_sum_cap(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cap_ctrs *sum);
 
 /* Frames dropped in one direction, over all reasons. */
 uint64_t vb_dir_dropped(const struct vb_dir_ctrs *dir);

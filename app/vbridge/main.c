@@ -17,6 +17,7 @@
 #include <rte_malloc.h>
 #include <rte_version.h>
 
+#include "capture.h"
 #include "config.h"
 #include "fwd.h"
 #include "log.h"
@@ -49,7 +50,9 @@ usage(const char *prog)
 
 		snprintf(name, sizeof(name), "--%s %s", vb_opt_cli_name(&opts[i]),
 			 opts[i].type == VB_OPT_BOOL ? "on|off" :
-			 opts[i].type == VB_OPT_PAIRS ? "LIST" : "N");
+			 opts[i].type == VB_OPT_PAIRS ? "LIST" :
+			 opts[i].type == VB_OPT_STRING ? "EXPR" :
+			 opts[i].type == VB_OPT_IFNAME ? "NAME" : "N");
 		for (k = 2; name[k] != ' '; k++)
 			if (name[k] == '_')
 				name[k] = '-';
@@ -66,6 +69,61 @@ usage(const char *prog)
 	       "Example: %s -l 0,1 --vdev net_af_xdp0,iface=eth1 --vdev net_af_xdp1,iface=eth2"
 	       " -- --pairs '(0,1)'\n",
 	       "--help", "this text", "--version", "print the version", prog);
+}
+
+/* The capture side: filters compiled before EAL starts, the mirror once ports are up. */
+struct capture {
+	struct vb_filter mirror_filter;
+	struct vb_filter sample_filter;
+	struct vb_mirror mirror;
+	struct vb_fwd_capture plan;
+};
+
+/* Returns 0 or an exit status, having said what is wrong. */
+static int
+capture_compile(struct capture *cap, const struct vb_config *cfg)
+{
+	char err[512];
+
+	memset(cap, 0, sizeof(*cap));
+	if (cfg->mirror_filter[0] != '\0') {
+		if (!cfg->mirror) {
+			fprintf(stderr, "vbridge: [capture] mirror_filter is set but mirror is off: "
+				"set mirror = on (--mirror on)\n");
+			return EXIT_USAGE;
+		}
+		if (vb_filter_compile(&cap->mirror_filter, cfg->mirror_filter, err,
+				      sizeof(err)) != 0) {
+			fprintf(stderr, "vbridge: [capture] mirror_filter: %s\n", err);
+			return EXIT_USAGE;
+		}
+		cap->plan.mirror_filter = &cap->mirror_filter;
+	}
+	if (cfg->sample_filter[0] != '\0') {
+		if (!cfg->cls_enabled) {
+			fprintf(stderr, "vbridge: [classifier] sample_filter needs the classifier: "
+				"set [classifier] enabled = on (--classifier on)\n");
+			return EXIT_USAGE;
+		}
+		if (vb_filter_compile(&cap->sample_filter, cfg->sample_filter, err,
+				      sizeof(err)) != 0) {
+			fprintf(stderr, "vbridge: [classifier] sample_filter: %s\n", err);
+			return EXIT_USAGE;
+		}
+		cap->plan.sample_filter = &cap->sample_filter;
+	}
+	return 0;
+}
+
+static void
+capture_free(struct capture *cap)
+{
+	vb_mirror_stop(&cap->mirror);
+	if (cap->plan.mirror_filter != NULL)
+		vb_filter_free(&cap->mirror_filter);
+	if (cap->plan.sample_filter != NULL)
+		vb_filter_free(&cap->sample_filter);
+	memset(&cap->plan, 0, sizeof(cap->plan));
 }
 
 static void
@@ -105,6 +163,7 @@ static void
 print_counters(const struct vb_shm *shm)
 {
 	struct vb_cls_ctrs cls;
+	struct vb_cap_ctrs cap;
 	struct vb_dir_ctrs sum;
 	unsigned int bp, r, i;
 
@@ -120,6 +179,16 @@ print_counters(const struct vb_shm *shm)
 			printf(" drop_%s=%" PRIu64, vb_drop_reason_name(r), sum.drop_frames[r]);
 		printf("\n");
 	}
+	for (bp = 0; (shm->mirror_enabled || shm->sample_filter[0]) && bp < shm->nb_ports; bp++) {
+		vb_shm_sum_cap(shm, bp, &cap);
+		printf("cap %u %s mirror_matched=%" PRIu64 " mirrored=%" PRIu64 " mirror_full=%"
+		       PRIu64 " sample_matched=%" PRIu64 "\n", bp, shm->port[bp].name,
+		       cap.mirror_matched, cap.mirrored, cap.mirror_full, cap.sample_matched);
+	}
+	if (shm->mirror_enabled)
+		printf("mirror %s tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " tx_dropped=%" PRIu64
+		       " rx_discarded=%" PRIu64 "\n", shm->mirror_iface, shm->mirror.tx_frames,
+		       shm->mirror.tx_bytes, shm->mirror.tx_dropped, shm->mirror.rx_discarded);
 	for (bp = 0; shm->cls.enabled && bp < shm->nb_ports; bp++) {
 		vb_shm_sum_cls(shm, bp, &cls);
 		printf("cls %u %s", bp, shm->port[bp].name);
@@ -174,6 +243,7 @@ main(int argc, char **argv)
 	struct vb_worker *workers = NULL;
 	struct vb_shm *shm = NULL;
 	struct vb_config cfg;
+	struct capture cap;
 	struct sigaction sa;
 	unsigned int nb_workers, lcore_id, w, bp, started = 0;
 	uint16_t nb_queues;
@@ -203,10 +273,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "vbridge: %s\n", err);
 		return EXIT_USAGE;
 	}
+	ret = capture_compile(&cap, &cfg);
+	if (ret != 0)
+		return ret;
 
 	ret = rte_eal_init(eal_argc, argv);
-	if (ret < 0)
+	if (ret < 0) {
+		capture_free(&cap);
 		return eal_failed();
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -255,13 +330,22 @@ main(int argc, char **argv)
 	}
 	if (cfg.link_propagation)
 		vb_ports_probe_link_control(shm);
+	if (cfg.mirror) {
+		ret = vb_mirror_start(&cap.mirror, shm, cfg.mirror_iface, nb_workers,
+				      cfg.mirror_ring, pools[rte_socket_id()], err, sizeof(err));
+		if (ret != 0) {
+			fprintf(stderr, "vbridge: %s\n", err);
+			goto cleanup;
+		}
+		cap.plan.mirror_rings = cap.mirror.ring;
+	}
 
 	workers = rte_zmalloc("vb_workers", sizeof(*workers) * nb_workers, RTE_CACHE_LINE_SIZE);
 	if (workers == NULL) {
 		fprintf(stderr, "vbridge: out of memory for %u workers\n", nb_workers);
 		goto cleanup;
 	}
-	if (vb_fwd_plan(&cfg, shm, nb_queues, workers, nb_workers) != 0) {
+	if (vb_fwd_plan(&cfg, shm, nb_queues, &cap.plan, workers, nb_workers) != 0) {
 		fprintf(stderr, "vbridge: more than %d paths on one lcore: give more lcores or "
 			"fewer queues\n", VB_MAX_PATHS);
 		status = EXIT_USAGE;
@@ -269,6 +353,10 @@ main(int argc, char **argv)
 	}
 	if (vb_telemetry_register(shm) != 0)
 		VB_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
+	/* dpdk-dumpcap and dpdk-pdump attach through this; it costs nothing until they do. */
+	ret = vb_pdump_start(pools[rte_socket_id()]);
+	if (ret != 0)
+		VB_LOG(WARNING, "packet capture (pdump) unavailable: %s", rte_strerror(-ret));
 
 	w = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore_id) {
@@ -294,10 +382,12 @@ cleanup:
 	/* Workers have returned (or never started): they flushed their TX buffers. */
 	vb_fwd_request_stop();
 	rte_eal_mp_wait_lcore();
+	capture_free(&cap);
 	if (shm != NULL)
 		vb_ports_close(shm, started);
 	if (shm != NULL && status == EXIT_SUCCESS)
 		print_counters(shm);
+	vb_pdump_stop();
 	vb_telemetry_unregister();
 	vb_shm_free(shm);
 	rte_free(workers);
