@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Benchmarks: vbridge against dpdk-testpmd io forwarding, side by side, in the same run.
+# Builds (meson/ninja into build/), reserves hugepages, runs every case several times,
+# alternating vbridge and the reference so that machine noise hits both, prints a table
+# (median, min-max, ratio vbridge/reference per pair of runs) and writes it into
+# docs/benchmarks.md between the "bench:results" markers. Not part of `meson test`.
+#
+# Usage: sudo scripts/bench.sh [--quick] [--reps N] [--seconds S] [--cases LIST]
+#                              [--no-build] [--no-write]
+#   --quick        2 runs of 1 s per point, 200 latency samples (~2-3 minutes)
+#   default        5 runs of 3 s per point, 1000 latency samples (~10-12 minutes)
+#   --cases 1,3    only these cases: 1 ceiling (net_null), 2 mixes (net_ring loops),
+#                  3 classifier alone (TSC, callgrind), 4 latency, 5 memory
+# One DPDK poller at a time, on lcore 1 (-l 0,1); file prefixes vbbench_*, removed after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+reps=5 seconds=3 lat_samples=1000 cases="1,2,3,4,5" build=1 write=1 quick=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1 reps=2 seconds=1 lat_samples=200 ;;
+	--reps) reps=$2; shift ;;
+	--seconds) seconds=$2; shift ;;
+	--cases) cases=$2; shift ;;
+	--no-build) build=0 ;;
+	--no-write) write=0 ;;
+	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+has_case() { [[ ",$cases," == *",$1,"* ]]; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench.sh: run as root (hugepages, DPDK)" >&2
+	exit 1
+fi
+for tool in dpdk-testpmd python3; do
+	command -v "$tool" >/dev/null || { echo "bench.sh: $tool missing: sudo scripts/deps.sh" >&2; exit 1; }
+done
+if has_case 3 && ! command -v valgrind >/dev/null; then
+	echo "bench.sh: valgrind missing (apt-get install valgrind): callgrind figures skipped" >&2
+fi
+
+if [ "$build" -eq 1 ]; then
+	[ -f build/build.ninja ] || meson setup build >/dev/null
+	ninja -C build >/dev/null
+fi
+scripts/hugepages.sh 512
+
+VB=build/app/vbridge/vbridge
+FWD=build/bench/bench_fwd
+CLS=build/bench/bench_classify
+RATE=bench/ethdev_rate.py
+out=$(mktemp -d /tmp/vbbench.XXXXXX)
+res=$out/results.txt	# case|row|side|rep|value|command
+EAL_LOG="--log-level lib.eal:warning"
+child=
+
+cleanup() {
+	if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+		kill -TERM "$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
+	rm -rf /var/run/dpdk/vbbench_* /dev/hugepages/vbbench_*
+}
+trap cleanup EXIT
+
+record() { echo "$1|$2|$3|$4|$5|$6" >> "$res"; }
+log() { echo "bench.sh: $*" >&2; }
+
+# Wait for a primary's telemetry socket; 0 when it is there.
+wait_socket() {
+	local i
+	for i in $(seq 100); do
+		[ -S "/var/run/dpdk/$1/dpdk_telemetry.v2" ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# Run a primary in the background, sample its ethdev counters over $seconds, stop it.
+# Prints the Mpps figure.
+sample_primary() {
+	local prefix=$1; shift
+	"$@" > "$out/$prefix.log" 2>&1 < /dev/null &
+	child=$!
+	if ! wait_socket "$prefix" "$child"; then
+		log "$prefix did not start: $(tail -3 "$out/$prefix.log")"
+		return 1
+	fi
+	sleep 1	# past start-up
+	python3 "$RATE" "$prefix" "$seconds" | sed 's/.*mpps=\([0-9.]*\) rx.*/\1/'
+	kill -TERM "$child"
+	wait "$child" || true
+	child=
+	rm -rf "/var/run/dpdk/$prefix" /dev/hugepages/"$prefix"*
+}
+
+uptime_load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "load_start|$(uptime_load)" > "$out/meta"
+tsc_hz=$($CLS --iters 1 --reps 1 none | awk '/^# TSC/ {printf "%.0f", $3 * 1e9}')
+
+# 1. Forwarding ceiling: two net_null ports, one forwarding lcore, burst 32, both directions.
+if has_case 1; then
+	null="--no-pci --vdev net_null0 --vdev net_null1"
+	vb_cmd() { echo "$VB -l 0,1 $null --file-prefix vbbench_vb $EAL_LOG -- --burst 32 --classifier $1"; }
+	tp_cmd="dpdk-testpmd -l 0,1 $null --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --burst=32 --rxd=1024 --txd=1024 --total-num-mbufs=8191"
+	for r in $(seq "$reps"); do
+		# rotate the order so that neither side always runs first
+		if [ $((r % 2)) -eq 1 ]; then order="off tp on"; else order="on tp off"; fi
+		for side in $order; do
+			if [ "$side" = tp ]; then
+				cmd=$tp_cmd
+				v=$(sample_primary vbbench_tp $cmd)
+				record 1 "net_null io" ref "$r" "$v" "$cmd"
+			else
+				cmd=$(vb_cmd "$side")
+				v=$(sample_primary vbbench_vb $cmd)
+				record 1 "net_null io" "vb_$side" "$r" "$v" "$cmd"
+			fi
+			log "case 1 run $r $side: $v Mpps"
+		done
+	done
+fi
+
+# 2. Traffic mixes through net_ring loops, vbridge's loop vs testpmd's io loop, same process
+#    set-up, one process per run (one run per EAL).
+if has_case 2; then
+	rows=(
+		"uni64, classifier off|--mix uni64 --classifier off"
+		"uni64|--mix uni64"
+		"imix 7:4:1|--mix imix"
+		"ARP storm, new frames|--mix arp"
+		"50 % duplicated bcast|--mix dup50"
+		"ARP storm, 1k src MACs|--mix arp --macs 1000"
+		"ARP storm, 1M src MACs|--mix arp --macs 1000000"
+		"uni64, mac-unicast, 1 MAC|--mix uni64 --mac-unicast on --macs 1"
+		"uni64, mac-unicast, 1k MACs|--mix uni64 --mac-unicast on --macs 1000"
+		"uni64, mac-unicast, 1M MACs|--mix uni64 --mac-unicast on --macs 1000000"
+	)
+	for r in $(seq "$reps"); do
+		for row in "${rows[@]}"; do
+			label=${row%%|*} args=${row#*|}
+			if [ $((r % 2)) -eq 1 ]; then order="vbridge io"; else order="io vbridge"; fi
+			for loop in $order; do
+				cmd="$FWD -l 0,1 --no-pci --file-prefix vbbench_fwd $EAL_LOG -- --loop $loop $args --seconds $seconds"
+				line=$($cmd 2>"$out/fwd.err" | grep '^result') || { log "failed: $cmd: $(tail -2 "$out/fwd.err")"; continue; }
+				v=$(sed 's/.*mpps=\([0-9.]*\).*/\1/' <<< "$line")
+				side=$([ "$loop" = io ] && echo ref || echo vb_on)
+				record 2 "$label" "$side" "$r" "$v" "$cmd"
+				echo "$line" >> "$out/case2.lines"
+				rm -rf /var/run/dpdk/vbbench_fwd /dev/hugepages/vbbench_fwd*
+			done
+			log "case 2 run $r: $label done"
+		done
+	done
+fi
+
+# 3. The classifier alone: TSC cycles per frame, and instructions per frame under callgrind.
+if has_case 3; then
+	iters=$([ "$quick" -eq 1 ] && echo 2000000 || echo 10000000)
+	cmd="$CLS --iters $iters --reps $reps"
+	$cmd > "$out/classify.txt"
+	echo "cmd|$cmd" >> "$out/classify.meta"
+	if command -v valgrind >/dev/null; then
+		n=200000
+		for k in $($CLS --help | awk '/^  [a-z]/ {print $1}'); do
+			vcmd="valgrind --tool=callgrind --toggle-collect=measure --callgrind-out-file=$out/cg.$k $CLS --iters $n --reps 1 $k"
+			$vcmd > /dev/null 2>&1
+			ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg.$k")
+			echo "$k|$ir|$n" >> "$out/callgrind.txt"
+		done
+		echo "cmd|valgrind --tool=callgrind --toggle-collect=measure $CLS --iters $n --reps 1 KIND" >> "$out/classify.meta"
+	fi
+	log "case 3 done"
+fi
+
+# 4. Latency: one frame at a time through the idle loop.
+if has_case 4; then
+	for d in 100 0; do
+		for loop in vbridge io; do
+			[ "$loop" = io ] && [ "$d" = 0 ] && continue	# io has no drain timer
+			for mix in uni64 arp; do
+				cmd="$FWD -l 0,1 --no-pci --file-prefix vbbench_lat $EAL_LOG -- --latency $lat_samples --loop $loop --drain-us $d --mix $mix"
+				$cmd 2>/dev/null | grep '^result' | sed "s|\$| cmd=$cmd|" >> "$out/latency.txt" || true
+				rm -rf /var/run/dpdk/vbbench_lat /dev/hugepages/vbbench_lat*
+			done
+		done
+	done
+	log "case 4 done"
+fi
+
+# 5. Memory of the default configuration (and testpmd's for the same ports and mbufs).
+if has_case 5; then
+	mem_of() {	# prefix cmd...: hugepages in use, RSS, heap
+		local prefix=$1; shift
+		"$@" > "$out/$prefix.log" 2>&1 < /dev/null &
+		child=$!
+		wait_socket "$prefix" "$child" || { log "$prefix did not start"; return; }
+		sleep 1
+		local huge rss hugetlb
+		huge=$(du -cb /dev/hugepages/"$prefix"* 2>/dev/null | awk 'END {printf "%.1f", $1/1048576}')
+		rss=$(awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$child/status")
+		hugetlb=$(awk '/^HugetlbPages/ {printf "%.1f", $2/1024}' "/proc/$child/status")
+		heap=$(python3 - "$prefix" <<-'EOF'
+			import json, socket, sys
+			s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+			s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % sys.argv[1])
+			s.recv(4096)
+			s.send(b"/eal/heap_info,0")
+			h = json.loads(s.recv(65536).decode())["/eal/heap_info"]
+			print("heap_size_mib=%.1f heap_alloc_mib=%.1f" % (h["Heap_size"] / 2**20, h["Alloc_size"] / 2**20))
+		EOF
+		)
+		echo "$prefix|hugepage_files_mib=$huge hugetlb_mib=$hugetlb rss_mib=$rss $heap|$*" >> "$out/memory.txt"
+		kill -TERM "$child"; wait "$child" || true; child=
+		rm -rf "/var/run/dpdk/$prefix" /dev/hugepages/"$prefix"*
+	}
+	mem_of vbbench_mem $VB -l 0,1 --no-pci --vdev net_null0 --vdev net_null1 --file-prefix vbbench_mem $EAL_LOG
+	mem_of vbbench_memtp dpdk-testpmd -l 0,1 --no-pci --vdev net_null0 --vdev net_null1 --file-prefix vbbench_memtp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --rxd=1024 --txd=1024 --total-num-mbufs=8191
+	log "case 5 done"
+fi
+echo "load_end|$(uptime_load)" >> "$out/meta"
+
+# The table: medians, spreads, ratios per pair of runs; then the other cases' figures.
+python3 - "$out" "$reps" "$seconds" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$tsc_hz" > "$out/table.md" <<'EOF'
+import os, statistics, sys
+out, reps, seconds, commit, hz = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+def rd(name):
+    p = os.path.join(out, name)
+    return open(p).read().splitlines() if os.path.exists(p) else []
+meta = dict(l.split("|", 1) for l in rd("meta"))
+rows, cmds = {}, {}
+for l in rd("results.txt"):
+    case, row, side, rep, val, cmd = l.split("|", 5)
+    if not val:
+        continue
+    rows.setdefault((case, row), {}).setdefault(side, {})[int(rep)] = float(val)
+    cmds.setdefault(case, {}).setdefault(side + " " + row, cmd)
+def stat(v):
+    v = sorted(v)
+    return "%.2f (%.2f-%.2f)" % (statistics.median(v), v[0], v[-1]) if v else "-"
+print("Commit %s; %s runs of %s s per point; load average %s at start, %s at end."
+      % (commit, reps, seconds, meta.get("load_start", "?"), meta.get("load_end", "?")))
+print()
+for case, title in (("1", "1. Forwarding ceiling, net_null, one forwarding lcore, burst 32 (Mpps, both directions)"),
+                    ("2", "2. Traffic mixes, net_ring loops (Mpps; cycles/frame = TSC Hz / rate)")):
+    keys = [k for k in rows if k[0] == case]
+    if not keys:
+        continue
+    print("### " + title)
+    print()
+    print("| traffic | vbridge | Mpps median (min-max) | reference | ratio median (min-max) | vbridge cycles/frame | ref cycles/frame |")
+    print("|---|---|---|---|---|---|---|")
+    for k in keys:
+        sides = rows[k]
+        ref = sides.get("ref", {})
+        for side in sorted(s for s in sides if s != "ref"):
+            vb = sides[side]
+            ratios = [vb[r] / ref[r] for r in vb if r in ref and ref[r] > 0]
+            cyc = lambda d: "%.0f" % (hz / (statistics.median(d.values()) * 1e6)) if d else "-"
+            print("| %s | %s | %s | %s | %s | %s | %s |" % (
+                k[1], "classifier " + side[3:], stat(vb.values()), stat(ref.values()),
+                stat(ratios), cyc(vb), cyc(ref)))
+    print()
+    print("Reference: " + ("dpdk-testpmd --forward-mode=io" if case == "1" else
+          "testpmd's io forwarding logic (bench_fwd --loop io) on the same ring ports"))
+    print()
+cls = rd("classify.txt")
+if cls:
+    cg = {l.split("|")[0]: l.split("|")[1:] for l in rd("callgrind.txt")}
+    base = int(cg["none"][0]) / int(cg["none"][1]) if "none" in cg and cg["none"][0] else None
+    print("### 3. Classifier alone (bench_classify; TSC cycles per frame, Ir = instructions per frame)")
+    print()
+    print("| kind | cycles median | min | net of harness | Ir/frame | Ir net | what |")
+    print("|---|---|---|---|---|---|---|")
+    for l in cls:
+        if l.startswith("#") or l.startswith("kind"):
+            continue
+        f = l.split(None, 4)
+        ir = net = "-"
+        if f[0] in cg and cg[f[0]][0]:
+            irf = int(cg[f[0]][0]) / int(cg[f[0]][1])
+            ir = "%.0f" % irf
+            net = "%.0f" % (irf - base) if base is not None and f[0] != "none" else "-"
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (f[0], f[1], f[2], f[3], ir, net, f[4]))
+    print()
+    print(cls[0].lstrip("# "))
+    print()
+lat = rd("latency.txt")
+if lat:
+    print("### 4. Idle single-frame latency (bench_fwd --latency, net_ring, frame in -> frame out)")
+    print()
+    print("| loop | frame | drain_us | samples | p50 us | p99 us | max us |")
+    print("|---|---|---|---|---|---|---|")
+    for l in lat:
+        kv = dict(x.split("=", 1) for x in l.split(" cmd=")[0].split()[2:])
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (kv["loop"], kv["mix"], kv["drain_us"],
+              kv["samples"], kv["p50_us"], kv["p99_us"], kv["max_us"]))
+    print()
+mem = rd("memory.txt")
+if mem:
+    print("### 5. Memory, default configuration (net_null pair, -l 0,1)")
+    print()
+    print("| process | figures |")
+    print("|---|---|")
+    for l in mem:
+        p, figs, _ = l.split("|", 2)
+        print("| %s | %s |" % ("vbridge" if p == "vbbench_mem" else "dpdk-testpmd (8191 mbufs)", figs))
+    print()
+print("### Commands")
+print()
+print("```")
+for case in sorted(cmds):
+    for k, c in sorted(cmds[case].items()):
+        print("# case %s, %s" % (case, k))
+        print(c)
+for l in rd("classify.meta"):
+    print("# case 3")
+    print(l.split("|", 1)[1])
+for l in lat[:1] + lat[1:]:
+    print("# case 4")
+    print(l.split(" cmd=")[1])
+for l in mem:
+    print("# case 5")
+    print(l.split("|", 2)[2])
+print("```")
+EOF
+
+cat "$out/table.md"
+if [ "$write" -eq 1 ]; then
+	doc=docs/benchmarks.md
+	[ -f "$doc" ] || printf '# Benchmarks\n\n<!-- bench:results begin -->\n<!-- bench:results end -->\n' > "$doc"
+	python3 - "$doc" "$out/table.md" <<'EOF'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+b, e = "<!-- bench:results begin -->", "<!-- bench:results end -->"
+if b not in text or e not in text:
+    text = text.rstrip("\n") + "\n\n## Results (written by scripts/bench.sh)\n\n" + b + "\n" + e + "\n"
+head, rest = text.split(b, 1)
+tail = rest.split(e, 1)[1]
+open(doc, "w").write(head + b + "\n" + table + e + tail)
+EOF
+	log "results written to $doc (raw figures in $out)"
+fi
