@@ -14,6 +14,7 @@ E2E_ROOT=$(cd "$E2E_DIR/../.." && pwd)
 LAB="$E2E_ROOT/scripts/lab.sh"
 PY=/usr/bin/python3      # Debian's, with scapy; a pyenv python3 on PATH may lack it
 E2E_BG_PIDS=()
+E2E_ON_EXIT=()
 VB_PID=
 VB_RC=
 
@@ -67,6 +68,9 @@ e2e_cleanup() {
 	for p in "${E2E_BG_PIDS[@]}"; do
 		wait "$p" 2>/dev/null
 	done
+	for p in "${E2E_ON_EXIT[@]}"; do
+		eval "$p" >/dev/null 2>&1
+	done
 	"$LAB" down >/dev/null 2>&1
 	# What a killed primary leaves behind; harmless after a clean exit.
 	rm -rf "/var/run/dpdk/$VB_FILE_PREFIX"
@@ -91,6 +95,11 @@ lab_up() {
 
 in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
+
+# on_exit CMD...: run CMD (as given, no shell expansion) in the cleanup trap, after vbridge and
+# the background processes have stopped and before the lab is removed; its failure is ignored.
+# For what a test adds outside the lab's namespaces and veths (e.g. a Linux bridge).
+on_exit() { E2E_ON_EXIT+=("$(printf '%q ' "$@")"); }
 
 # bg CMD...: run in the background, killed by the cleanup trap.
 bg() { "$@" & E2E_BG_PIDS+=($!); }
