@@ -61,7 +61,10 @@ struct options {
 
 static bool vb_quit;
 
-/* Set while a snapshot reads the shared memory: see read_guarded(). */
+/*
+ * Set while a snapshot reads the shared memory, for the fault handler: see read_guarded().
+ * (Signal handler state, the one kind of global besides the quit flag.)
+ */
 static sigjmp_buf read_fault_jmp;
 static volatile sig_atomic_t reading_shm;
 
@@ -562,7 +565,7 @@ static int
 print_view(const struct options *o, const struct vb_stat_snap *snap,
 	   const struct vb_stat_delta *delta, bool tty)
 {
-	static struct vb_stat_findings findings;
+	struct vb_stat_findings findings;
 
 	switch (o->view) {
 	case VIEW_JSON:
@@ -585,8 +588,8 @@ print_view(const struct options *o, const struct vb_stat_snap *snap,
 static int
 run(const struct options *o, const struct vb_shm *shm, int pid)
 {
-	static struct vb_stat_snap snaps[2];
-	static struct vb_stat_delta delta;
+	struct vb_stat_snap snaps[2];
+	struct vb_stat_delta delta;
 	const bool tty = isatty(STDOUT_FILENO);
 	unsigned long shown = 0;
 	unsigned int cur = 0;

@@ -304,6 +304,15 @@ for delay in 0.3 0.45 0.6 0.75 0.9; do
 	wait "$m" 2>/dev/null
 done
 echo "$killed monitors killed with SIGKILL mid-read"
+# ... and while attaching (inside rte_eal_init), which takes DPDK's shared locks for a moment
+check
+for delay in 0.005 0.01 0.02 0.03 0.04 0.05 0.07 0.1; do
+	"${S[@]}" --no-rates >/dev/null 2>&1 &
+	m=$!
+	sleep "$delay"
+	kill -9 "$m" 2>/dev/null
+	{ wait "$m"; } 2>/dev/null
+done
 
 # The primary is still fine: running, counters growing, no drops, heartbeat fresh.
 check
@@ -318,9 +327,18 @@ EOF
 # SIGTERM: exit 0 and final counters that add up, with nothing dropped
 check
 kill -TERM "$vpid"
-wait "$vpid"
+t0=$(now_ms)
+for _ in $(seq 50); do
+	kill -0 "$vpid" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$vpid" 2>/dev/null; then
+	fail "vbridge still running 5 s after SIGTERM (a DPDK lock left held by a killed monitor?)"
+	kill -9 "$vpid"
+fi
+{ wait "$vpid"; } 2>/dev/null
 status=$?
-echo "vbridge after SIGTERM: exit $status"
+echo "vbridge after SIGTERM: exit $status after $(($(now_ms) - t0)) ms"
 [ "$status" -eq 0 ] || fail "vbridge exit status $status after SIGTERM: $(tail -3 "$tmp/$prefix.err")"
 dirs=$(grep -c '^dir ' "$tmp/$prefix.out")
 [ "$dirs" -eq 2 ] || fail "expected 2 final direction lines, got $dirs: $(cat "$tmp/$prefix.out")"
