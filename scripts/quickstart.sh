@@ -95,7 +95,14 @@ traffic() {
 	check "arping 198.18.0.1 -> 198.18.0.2" ip netns exec "$NS_A" arping -c 3 -W 0.2 -I "$IF_A" 198.18.0.2
 	check "arping 198.18.0.2 -> 198.18.0.1" ip netns exec "$NS_B" arping -c 3 -W 0.2 -I "$IF_B" 198.18.0.1
 }
+STAT=build/app/vbridge-stat/vbridge-stat
 counters() {
+	# The monitor first (it attaches as a secondary and only reads); telemetry as a fallback.
+	if [ -x "$STAT" ] && "$STAT" -f "$FP" --no-rates >"$LOG/stat.out" 2>&1; then
+		say "the monitor: $STAT -f $FP"
+		sed 's/^/   /' "$LOG/stat.out"
+		return
+	fi
 	say "counters (telemetry: echo /vbridge/stats,N | dpdk-telemetry.py -f $FP)"
 	local p out
 	for p in 0 1; do
@@ -133,6 +140,10 @@ while [ "$duration" -eq 0 ] || [ $((SECONDS - start)) -lt "$duration" ]; do
 	counters
 done
 
+if [ -x "$STAT" ]; then
+	say "what vbridge-stat finds: $STAT -f $FP --diagnose"
+	"$STAT" -f "$FP" --diagnose 2>&1 | sed 's/^/   /' || true
+fi
 say "stopping vbridge (SIGTERM); final counters:"
 kill -TERM "$vb_pid"
 rc=0; wait "$vb_pid" || rc=$?
