@@ -32,11 +32,17 @@ fuzz_check_result(const struct vb_config *cfg, int ret, const char *err)
 		const void *field = (const char *)cfg + opts[i].offset;
 		uint32_t v;
 
-		if (opts[i].type == VB_OPT_UINT) {
+		if (opts[i].type == VB_OPT_UINT || opts[i].type == VB_OPT_POW2) {
 			memcpy(&v, field, sizeof(v));
 			if (v < opts[i].min || v > opts[i].max) {
 				fprintf(stderr, "fuzz: %s = %u accepted, outside %u..%u\n",
 					opts[i].key, v, opts[i].min, opts[i].max);
+				abort();
+			}
+			/* 0 may be a documented "automatic" value; otherwise a power of two */
+			if (opts[i].type == VB_OPT_POW2 && v != 0 && (v & (v - 1)) != 0) {
+				fprintf(stderr, "fuzz: %s = %u accepted, not a power of two\n",
+					opts[i].key, v);
 				abort();
 			}
 		}
