@@ -11,7 +11,7 @@
  * its cost is the harness, subtracted from the other kinds' cost ("net").
  *
  *   bench_classify [--iters N] [--reps R] [KIND...]      TSC cycles per frame
- *   valgrind --tool=callgrind --toggle-collect=measure bench_classify --iters 200000 KIND
+ *   valgrind --tool=callgrind --toggle-collect='measure*' bench_classify --iters 200000 KIND
  *                                                          instructions (Ir) per frame
  */
 #include <inttypes.h>
@@ -149,7 +149,7 @@ tables_init(struct tables *t, uint64_t hz)
 
 static uint32_t sink;	/* keeps the classifier's result alive */
 
-/* The measured loop; the name is what --toggle-collect=measure counts under callgrind. */
+/* The measured loop; the name is what --toggle-collect='measure*' counts under callgrind. */
 __attribute__((noinline)) static uint64_t
 measure(const struct kind *k, const struct vb_cls_ctx *ctx, uint8_t *f, uint64_t iters)
 {
@@ -219,7 +219,7 @@ usage(void)
 	       "frames), gross and net of the harness (kind none). Kinds (default all):\n");
 	for (i = 0; i < RTE_DIM(kinds); i++)
 		printf("  %-14s %s\n", kinds[i].name, kinds[i].what);
-	printf("Instructions per frame: valgrind --tool=callgrind --toggle-collect=measure "
+	printf("Instructions per frame: valgrind --tool=callgrind --toggle-collect='measure*' "
 	       "bench_classify --iters 200000 --reps 1 KIND; Ir total / N.\n");
 }
 

@@ -150,7 +150,8 @@ if has_case 2; then
 				cmd="$FWD -l 0,1 --no-pci --file-prefix vbbench_fwd $EAL_LOG -- --loop $loop $args --seconds $seconds"
 				line=$($cmd 2>"$out/fwd.err" | grep '^result') || { log "failed: $cmd: $(tail -2 "$out/fwd.err")"; continue; }
 				v=$(sed 's/.*mpps=\([0-9.]*\).*/\1/' <<< "$line")
-				side=$([ "$loop" = io ] && echo ref || echo vb_on)
+				side=ref
+				[ "$loop" = io ] || side=$([[ "$args" == *"--classifier off"* ]] && echo vb_off || echo vb_on)
 				record 2 "$label" "$side" "$r" "$v" "$cmd"
 				echo "$line" >> "$out/case2.lines"
 				rm -rf /var/run/dpdk/vbbench_fwd /dev/hugepages/vbbench_fwd*
@@ -169,12 +170,12 @@ if has_case 3; then
 	if command -v valgrind >/dev/null; then
 		n=200000
 		for k in $($CLS --help | awk '/^  [a-z]/ {print $1}'); do
-			vcmd="valgrind --tool=callgrind --toggle-collect=measure --callgrind-out-file=$out/cg.$k $CLS --iters $n --reps 1 $k"
-			$vcmd > /dev/null 2>&1
+			valgrind --tool=callgrind --toggle-collect='measure*' \
+				--callgrind-out-file="$out/cg.$k" $CLS --iters $n --reps 1 "$k" > /dev/null 2>&1
 			ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg.$k")
 			echo "$k|$ir|$n" >> "$out/callgrind.txt"
 		done
-		echo "cmd|valgrind --tool=callgrind --toggle-collect=measure $CLS --iters $n --reps 1 KIND" >> "$out/classify.meta"
+		echo "cmd|valgrind --tool=callgrind --toggle-collect='measure*' $CLS --iters $n --reps 1 KIND" >> "$out/classify.meta"
 	fi
 	log "case 3 done"
 fi
@@ -227,7 +228,7 @@ fi
 echo "load_end|$(uptime_load)" >> "$out/meta"
 
 # The table: medians, spreads, ratios per pair of runs; then the other cases' figures.
-python3 - "$out" "$reps" "$seconds" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$tsc_hz" > "$out/table.md" <<'EOF'
+python3 - "$out" "$reps" "$seconds" "${VB_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" "$tsc_hz" > "$out/table.md" <<'EOF'
 import os, statistics, sys
 out, reps, seconds, commit, hz = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
 def rd(name):
@@ -295,12 +296,17 @@ lat = rd("latency.txt")
 if lat:
     print("### 4. Idle single-frame latency (bench_fwd --latency, net_ring, frame in -> frame out)")
     print()
-    print("| loop | frame | drain_us | samples | p50 us | p99 us | max us |")
-    print("|---|---|---|---|---|---|---|")
+    print("| loop | frame | drain_us | samples | p50 us | p90 us | p99 us | max us | > drain+50 us | preemptions |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for l in lat:
         kv = dict(x.split("=", 1) for x in l.split(" cmd=")[0].split()[2:])
-        print("| %s | %s | %s | %s | %s | %s | %s |" % (kv["loop"], kv["mix"], kv["drain_us"],
-              kv["samples"], kv["p50_us"], kv["p99_us"], kv["max_us"]))
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (kv["loop"], kv["mix"],
+              kv["drain_us"], kv["samples"], kv["p50_us"], kv["p90_us"], kv["p99_us"],
+              kv["max_us"], kv["over_drain_plus_50us"], kv["preemptions"]))
+    print()
+    print("preemptions: involuntary context switches of the process's threads during the run "
+          "(the kernel took the worker or the injector off its core); each can add a time slice "
+          "(ms) to a frame's latency.")
     print()
 mem = rd("memory.txt")
 if mem:
