@@ -101,7 +101,11 @@ sample_primary() {
 }
 
 uptime_load() { cut -d' ' -f1-3 /proc/loadavg; }
+# Other busy processes (another poller on lcore 1 halves the figures): said, not hidden.
+busy() { ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 20 {printf "%s%s %s%%", n++ ? ", " : "", $2, $1}'; }
 echo "load_start|$(uptime_load)" > "$out/meta"
+echo "busy_start|$(busy)" >> "$out/meta"
+[ -z "$(busy)" ] || log "other busy processes now: $(busy) (figures will be noisier)"
 tsc_hz=$($CLS --iters 1 --reps 1 none | awk '/^# TSC/ {printf "%.0f", $3 * 1e9}')
 
 # 1. Forwarding ceiling: two net_null ports, one forwarding lcore, burst 32, both directions.
@@ -226,6 +230,7 @@ if has_case 5; then
 	log "case 5 done"
 fi
 echo "load_end|$(uptime_load)" >> "$out/meta"
+echo "busy_end|$(busy)" >> "$out/meta"
 
 # The table: medians, spreads, ratios per pair of runs; then the other cases' figures.
 python3 - "$out" "$reps" "$seconds" "${VB_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" "$tsc_hz" > "$out/table.md" <<'EOF'
@@ -245,8 +250,10 @@ for l in rd("results.txt"):
 def stat(v):
     v = sorted(v)
     return "%.2f (%.2f-%.2f)" % (statistics.median(v), v[0], v[-1]) if v else "-"
-print("Commit %s; %s runs of %s s per point; load average %s at start, %s at end."
-      % (commit, reps, seconds, meta.get("load_start", "?"), meta.get("load_end", "?")))
+print("Commit %s; %s runs of %s s per point; load average %s at start, %s at end; "
+      "other processes above 20 %% CPU at start: %s; at end: %s."
+      % (commit, reps, seconds, meta.get("load_start", "?"), meta.get("load_end", "?"),
+         meta.get("busy_start") or "none", meta.get("busy_end") or "none"))
 print()
 for case, title in (("1", "1. Forwarding ceiling, net_null, one forwarding lcore, burst 32 (Mpps, both directions)"),
                     ("2", "2. Traffic mixes, net_ring loops (Mpps; cycles/frame = TSC Hz / rate)")):
