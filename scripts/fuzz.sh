@@ -38,7 +38,11 @@ if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false \
 		-Dbuildtype=debugoptimized >/dev/null
 fi
-ninja -C build-fuzz >/dev/null
+if ! build_log=$(ninja -C build-fuzz 2>&1); then
+	echo "$build_log" >&2
+	echo "fuzz.sh: the build failed" >&2
+	exit 1
+fi
 
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then

@@ -23,7 +23,11 @@ scripts/deps.sh
 # clang-tidy compiles each file as the build does: it needs build/compile_commands.json,
 # and generated files in place.
 [ -f build/build.ninja ] || meson setup build -Dwerror=true >/dev/null
-ninja -C build >/dev/null
+if ! build_log=$(ninja -C build 2>&1); then
+	echo "$build_log" >&2
+	echo "lint.sh: the build failed" >&2
+	exit 1
+fi
 
 if [ $# -gt 0 ]; then
 	files=("$@")

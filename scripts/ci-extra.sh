@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The hardening checks CI runs besides the test suites (issue 6), one after the other:
+#   1. scripts/lint.sh       cppcheck + clang-tidy on app/ and lib/           (~1 min)
+#   2. scripts/sanitize.sh   unit + integration suites under ASan + UBSan     (~1-2 min)
+#   3. scripts/fuzz.sh 60    each libFuzzer harness for 60 s                  (~4-5 min)
+# About 7 minutes on a 2-core machine. FUZZ_SECONDS=N changes the fuzzing time per harness.
+# Every step runs even if an earlier one failed; exits 1 if any failed.
+#   sudo scripts/ci-extra.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+failed=()
+step() {
+	local name=$1 start=$SECONDS
+	shift
+	echo "=== ci-extra: $name"
+	if "$@"; then
+		echo "=== ci-extra: $name passed ($((SECONDS - start)) s)"
+	else
+		echo "=== ci-extra: $name FAILED ($((SECONDS - start)) s)"
+		failed+=("$name")
+	fi
+}
+
+step lint scripts/lint.sh
+step sanitize scripts/sanitize.sh
+step fuzz scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "ci-extra: FAILED: ${failed[*]} (${SECONDS} s)"
+	exit 1
+fi
+echo "ci-extra: lint, sanitize and fuzz passed (${SECONDS} s)"
