@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
@@ -40,12 +41,15 @@
 #define SLEEP_STEP_NS		(50 * 1000 * 1000)	/* liveness checks while sleeping */
 #define ATTACH_WAIT_NS		(2000ULL * 1000 * 1000)	/* a vbridge still starting up */
 #define MAX_EAL_ARGS		16
+#define FOLLOW_INTERVAL_S	0.2	/* --follow: rings hold 512 samples, 1000/s at most */
 
 enum view {
 	VIEW_SUMMARY,
 	VIEW_JSON,
 	VIEW_PROMETHEUS,
 	VIEW_DIAGNOSE,
+	VIEW_MACS,
+	VIEW_SAMPLES,
 };
 
 struct options {
@@ -54,6 +58,9 @@ struct options {
 	bool watch;
 	bool rates;
 	bool verbose;
+	bool json;		/* --json: the view's JSON form */
+	bool follow;		/* --samples: keep reading new samples */
+	const char *pcapng;	/* --samples: write them to this file ("-": stdout) */
 	double interval_s;	/* --watch refresh, or the one-shot rate interval */
 	unsigned long count;	/* --watch refreshes, 0: until stopped */
 	long lcore;		/* CPU for the EAL main lcore, -1: choose */
@@ -85,6 +92,14 @@ usage(FILE *f, const char *prog)
 		"  -d, --diagnose           plain-language findings with their evidence\n"
 		"  -w, --watch[=SECONDS]    refresh every SECONDS (default 1) with per-second\n"
 		"                           rates, until Ctrl-C; with --json, one JSON object a line\n"
+		"  -m, --macs               the MAC table: where each MAC was last seen, its moves\n"
+		"                           (most moves first); with --json, as JSON\n"
+		"  -s, --samples            the sampled frames (ARP, ND, reflections, moves ...),\n"
+		"                           one line each; with --json, one JSON object a line\n"
+		"  -p, --pcapng FILE        write the samples to a pcapng file (- for stdout) with\n"
+		"                           one interface per port and the reasons as comments\n"
+		"  -F, --follow             with --samples or --pcapng: keep adding new samples\n"
+		"                           until Ctrl-C or until vbridge exits\n"
 		"\n"
 		"Options:\n"
 		"  -f, --file-prefix P      the vbridge started with --file-prefix P (default: %s)\n"
@@ -96,7 +111,8 @@ usage(FILE *f, const char *prog)
 		"  -V, --version            print the version\n"
 		"  -h, --help               this text\n"
 		"\n"
-		"Exit status: 0 success, 1 no vbridge to read or it went away, 2 usage error.\n",
+		"Exit status: 0 success (also when vbridge exits during --follow), 1 no vbridge\n"
+		"to read or it went away, 2 usage error.\n",
 		prog, DEFAULT_PREFIX);
 }
 
@@ -155,6 +171,10 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "prometheus", no_argument, NULL, 'P' },
 		{ "diagnose", no_argument, NULL, 'd' },
+		{ "macs", no_argument, NULL, 'm' },
+		{ "samples", no_argument, NULL, 's' },
+		{ "pcapng", required_argument, NULL, 'p' },
+		{ "follow", no_argument, NULL, 'F' },
 		{ "watch", optional_argument, NULL, 'w' },
 		{ "file-prefix", required_argument, NULL, 'f' },
 		{ "count", required_argument, NULL, 'c' },
@@ -176,11 +196,33 @@ parse_options(int argc, char **argv, struct options *o)
 	o->interval_s = 1.0;
 	o->lcore = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jPdw::f:c:i:nl:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jPdmsp:Fw::f:c:i:nl:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			o->view = VIEW_JSON;
+			o->json = true;
+			break;
+		case 'm':
+			o->view = VIEW_MACS;
 			views++;
+			break;
+		case 's':
+			if (o->view != VIEW_SAMPLES)
+				views++;
+			o->view = VIEW_SAMPLES;
+			break;
+		case 'p':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "vbridge-stat: --pcapng needs a file name (- for "
+					"stdout)\n");
+				return -1;
+			}
+			o->pcapng = optarg;
+			if (o->view != VIEW_SAMPLES)
+				views++;
+			o->view = VIEW_SAMPLES;
+			break;
+		case 'F':
+			o->follow = true;
 			break;
 		case 'P':
 			o->view = VIEW_PROMETHEUS;
@@ -252,9 +294,25 @@ parse_options(int argc, char **argv, struct options *o)
 			argv[optind]);
 		return -1;
 	}
-	if (views > 1) {
-		fprintf(stderr, "vbridge-stat: --json, --prometheus and --diagnose are separate "
-			"views: give one\n");
+	if (views > 1 || (o->json && (o->view == VIEW_PROMETHEUS || o->view == VIEW_DIAGNOSE))) {
+		fprintf(stderr, "vbridge-stat: --json, --prometheus, --diagnose, --macs and "
+			"--samples are separate views: give one (--json also goes with --macs and "
+			"--samples)\n");
+		return -1;
+	}
+	if (o->json && o->view == VIEW_SUMMARY)
+		o->view = VIEW_JSON;
+	if (o->json && o->pcapng != NULL) {
+		fprintf(stderr, "vbridge-stat: --pcapng writes pcapng, not JSON: give one\n");
+		return -1;
+	}
+	if (o->follow && o->view != VIEW_SAMPLES) {
+		fprintf(stderr, "vbridge-stat: --follow goes with --samples or --pcapng\n");
+		return -1;
+	}
+	if (o->watch && (o->view == VIEW_MACS || o->view == VIEW_SAMPLES)) {
+		fprintf(stderr, "vbridge-stat: --watch does not go with --macs or --samples (use "
+			"--follow for new samples)\n");
 		return -1;
 	}
 	if (o->watch && (o->view == VIEW_PROMETHEUS || o->view == VIEW_DIAGNOSE)) {
@@ -548,35 +606,56 @@ on_read_fault(int sig)
 	raise(sig);
 }
 
+enum read_what {
+	READ_SNAP,	/* struct vb_stat_snap */
+	READ_MACS,	/* struct vb_stat_macs */
+	READ_SAMPLES,	/* struct vb_stat_samples */
+};
+
+/* Returns 0, -1 when the memory went away under the read, or the reader's negative errno. */
 static int
-read_guarded(const struct vb_shm *shm, struct vb_stat_snap *snap)
+read_guarded(const struct vb_shm *shm, enum read_what what, void *out)
 {
+	int ret = 0;
+
 	if (sigsetjmp(read_fault_jmp, 1) != 0) {
 		reading_shm = 0;
 		return -1;
 	}
 	reading_shm = 1;
-	vb_stat_snap_take(shm, snap);
+	switch (what) {
+	case READ_SNAP:
+		vb_stat_snap_take(shm, out);
+		break;
+	case READ_MACS:
+		ret = vb_stat_macs_read(shm, out);
+		break;
+	case READ_SAMPLES:
+		ret = vb_stat_samples_read(shm, out);
+		break;
+	}
 	reading_shm = 0;
-	return 0;
+	return ret;
 }
 
 static int
 print_view(const struct options *o, const struct vb_stat_snap *snap,
-	   const struct vb_stat_delta *delta, bool tty)
+	   const struct vb_stat_delta *delta, const struct vb_stat_samples *smp, bool tty)
 {
 	struct vb_stat_findings findings;
 
 	switch (o->view) {
 	case VIEW_JSON:
-		vb_stat_diagnose(snap, delta, &findings);
+		vb_stat_diagnose(snap, delta, smp, &findings);
 		return vb_stat_print_json(stdout, !o->watch, snap, delta, &findings);
 	case VIEW_PROMETHEUS:
 		return vb_stat_print_prometheus(stdout, snap);
 	case VIEW_DIAGNOSE:
-		vb_stat_diagnose(snap, delta, &findings);
+		vb_stat_diagnose(snap, delta, smp, &findings);
 		return vb_stat_print_findings(stdout, snap, delta, &findings);
 	case VIEW_SUMMARY:
+	case VIEW_MACS:
+	case VIEW_SAMPLES:
 		break;
 	}
 	if (o->watch)
@@ -584,11 +663,141 @@ print_view(const struct options *o, const struct vb_stat_snap *snap,
 	return vb_stat_print_summary(stdout, snap, delta);
 }
 
+/* The findings' evidence (delays, MACs, unanswered requests) comes from the samples. */
+static const struct vb_stat_samples *
+samples_for_rules(const struct options *o, const struct vb_shm *shm,
+		  struct vb_stat_samples *smp)
+{
+	if (o->view != VIEW_DIAGNOSE && o->view != VIEW_JSON)
+		return NULL;
+	memset(smp->next, 0, sizeof(smp->next));	/* all history, every time */
+	return read_guarded(shm, READ_SAMPLES, smp) == 0 ? smp : NULL;
+}
+
+static int
+run_macs(const struct options *o, const struct vb_shm *shm, struct vb_stat_snap *snap)
+{
+	struct vb_stat_macs macs;
+	int ret;
+
+	ret = read_guarded(shm, READ_MACS, &macs);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "vbridge-stat: vbridge's classifier is off ([classifier] enabled "
+			"= off): it keeps no MAC table\n");
+		return EXIT_RUNTIME;
+	}
+	if (ret != 0) {
+		vb_stat_macs_free(&macs);
+		return ret == -ENOMEM ? EXIT_RUNTIME : -1;
+	}
+	ret = vb_stat_print_macs(stdout, o->json, snap, &macs);
+	vb_stat_macs_free(&macs);
+	return ret == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
+}
+
+/*
+ * --samples and --pcapng: print or write what the rings hold, then (--follow) what is new
+ * every FOLLOW_INTERVAL_S, sleeping in between, until Ctrl-C or the primary exits.
+ */
+static int
+run_samples(const struct options *o, const struct vb_shm *shm, int pid,
+	    const struct vb_stat_snap *snap)
+{
+	struct vb_stat_samples smp = { 0 };
+	struct vb_pcapng *pc = NULL;
+	FILE *pf = NULL, *text = o->pcapng != NULL || o->json ? stderr : stdout;
+	uint64_t shown = 0, lost = 0, torn = 0;
+	int status = EXIT_RUNTIME, ret;
+	char why[128];
+	uint32_t i;
+
+	if (o->pcapng != NULL) {
+		if (strcmp(o->pcapng, "-") == 0) {
+			pf = stdout;
+		} else {
+			pf = fopen(o->pcapng, "wb");
+			if (pf == NULL) {
+				fprintf(stderr, "vbridge-stat: cannot write %s: %s\n", o->pcapng,
+					strerror(errno));
+				return EXIT_RUNTIME;
+			}
+		}
+		pc = vb_pcapng_open(pf, snap, snap->tables.snap_len);
+		if (pc == NULL) {
+			fprintf(stderr, "vbridge-stat: %s: %s\n", o->pcapng, strerror(errno));
+			goto out;
+		}
+	}
+	for (;;) {
+		ret = read_guarded(shm, READ_SAMPLES, &smp);
+		if (ret == -ENOENT) {
+			fprintf(stderr, "vbridge-stat: vbridge's classifier is off ([classifier] "
+				"enabled = off): it takes no samples\n");
+			goto out;
+		}
+		if (ret == -1)
+			goto gone;
+		if (ret != 0) {
+			fprintf(stderr, "vbridge-stat: %s\n", strerror(-ret));
+			goto out;
+		}
+		shown += smp.n;
+		lost += smp.lost;
+		torn += smp.torn;
+		if (pc != NULL) {
+			for (i = 0; i < smp.n; i++)
+				if (vb_pcapng_write(pc, snap, &smp.s[i]) != 0)
+					break;
+			if (vb_pcapng_flush(pc) != 0) {
+				if (!quitting())
+					fprintf(stderr, "vbridge-stat: writing %s: %s\n", o->pcapng,
+						strerror(errno));
+				goto out;
+			}
+		} else if (vb_stat_print_samples(stdout, o->json, snap, &smp) != 0) {
+			status = quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;	/* reader left */
+			goto out;
+		}
+		if (!o->follow)
+			break;
+		ret = watchful_sleep(FOLLOW_INTERVAL_S, shm, pid, why, sizeof(why));
+		if (ret > 0)
+			break;
+		if (ret < 0) {
+			/* Following ends with vbridge: not an error, what it had is written. */
+			fprintf(stderr, "vbridge-stat: %s\n", why);
+			break;
+		}
+	}
+	status = EXIT_SUCCESS;
+	vb_stat_print_samples_footer(text, snap, shown, lost, torn);
+	if (pc != NULL && strcmp(o->pcapng, "-") != 0)
+		fprintf(stderr, "vbridge-stat: %" PRIu64 " sample%s written to %s\n", shown,
+			shown == 1 ? "" : "s", o->pcapng);
+	goto out;
+gone:
+	if (!primary_gone(shm, pid, why, sizeof(why)))
+		snprintf(why, sizeof(why), "vbridge (pid %d) released its memory", pid);
+	fprintf(stderr, "vbridge-stat: %s\n", why);
+	status = o->follow && shown > 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
+out:
+	if (pc != NULL && vb_pcapng_close(pc) != 0 && status == EXIT_SUCCESS)
+		status = EXIT_RUNTIME;
+	if (pf != NULL && pf != stdout && fclose(pf) != 0 && status == EXIT_SUCCESS) {
+		fprintf(stderr, "vbridge-stat: writing %s: %s\n", o->pcapng, strerror(errno));
+		status = EXIT_RUNTIME;
+	}
+	vb_stat_samples_free(&smp);
+	return status;
+}
+
 /* Read, sleep, read again and print, once or (--watch) until stopped. */
 static int
 run(const struct options *o, const struct vb_shm *shm, int pid)
 {
+	struct vb_stat_samples smp = { 0 };
 	struct vb_stat_snap snaps[2];
+	const struct vb_stat_samples *rs;
 	struct vb_stat_delta delta;
 	const bool tty = isatty(STDOUT_FILENO);
 	unsigned long shown = 0;
@@ -596,10 +805,22 @@ run(const struct options *o, const struct vb_shm *shm, int pid)
 	char why[128];
 	int ret;
 
-	if (read_guarded(shm, &snaps[cur]) != 0)
+	if (read_guarded(shm, READ_SNAP, &snaps[cur]) != 0)
 		goto gone;
-	if (!o->rates)
-		return print_view(o, &snaps[cur], NULL, tty) == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
+	if (o->view == VIEW_MACS) {
+		ret = run_macs(o, shm, &snaps[cur]);
+		if (ret < 0)
+			goto gone;
+		return ret;
+	}
+	if (o->view == VIEW_SAMPLES)
+		return run_samples(o, shm, pid, &snaps[cur]);
+	if (!o->rates) {
+		rs = samples_for_rules(o, shm, &smp);
+		ret = print_view(o, &snaps[cur], NULL, rs, tty);
+		vb_stat_samples_free(&smp);
+		return ret == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
+	}
 	for (;;) {
 		ret = watchful_sleep(o->interval_s, shm, pid, why, sizeof(why));
 		if (ret > 0)
@@ -607,14 +828,19 @@ run(const struct options *o, const struct vb_shm *shm, int pid)
 		if (ret < 0)
 			goto gone_why;
 		cur ^= 1;
-		if (read_guarded(shm, &snaps[cur]) != 0)
+		if (read_guarded(shm, READ_SNAP, &snaps[cur]) != 0)
 			goto gone;
 		vb_stat_delta_compute(&snaps[cur ^ 1], &snaps[cur], &delta);
-		if (print_view(o, &snaps[cur], &delta, tty) != 0)
+		rs = samples_for_rules(o, shm, &smp);
+		if (print_view(o, &snaps[cur], &delta, rs, tty) != 0) {
+			vb_stat_samples_free(&smp);
 			return quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;	/* EPIPE: reader left */
+		}
 		shown++;
-		if (!o->watch || (o->count != 0 && shown >= o->count))
+		if (!o->watch || (o->count != 0 && shown >= o->count)) {
+			vb_stat_samples_free(&smp);
 			return EXIT_SUCCESS;
+		}
 	}
 gone:
 	if (!primary_gone(shm, pid, why, sizeof(why)))

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -92,6 +93,83 @@ print_header(FILE *f, const struct vb_stat_snap *snap)
 		snap->link_propagation ? "on" : "off", snap->layout_version);
 }
 
+/* The counters that name the scenario's fault: always shown, even at 0. */
+static bool
+cls_always_shown(unsigned int k)
+{
+	return k == VB_CLS_CTR_duplicate || k == VB_CLS_CTR_reflected ||
+	       k == VB_CLS_CTR_looped || k == VB_CLS_CTR_mac_moves ||
+	       k == VB_CLS_CTR_would_be_filtered || k == VB_CLS_CTR_arp_request ||
+	       k == VB_CLS_CTR_arp_reply || k == VB_CLS_CTR_bcast;
+}
+
+/*
+ * One row per classifier counter, one column per receiving port. Rows that are 0 on every
+ * port are left out (JSON and Prometheus have all of them), except the ones that tell the
+ * scenario's story.
+ */
+static void
+print_classifier(FILE *f, const struct vb_stat_snap *snap)
+{
+	const struct vb_stat_tables *t = &snap->tables;
+	unsigned int i, k, hidden = 0;
+
+	if (!t->enabled) {
+		fprintf(f, "\nClassifier: off\n");
+		return;
+	}
+	fprintf(f, "\nClassifier (frames received on each port)\n  %-20s", "");
+	for (i = 0; i < snap->nb_ports; i++)
+		fprintf(f, " %16.16s", snap->port[i].name);
+	fputc('\n', f);
+	for (k = 0; k < VB_CLS_CTR_COUNT; k++) {
+		bool any = false;
+
+		for (i = 0; i < snap->nb_ports; i++)
+			any |= snap->port[i].cls.v[k] != 0;
+		if (!any && !cls_always_shown(k)) {
+			hidden++;
+			continue;
+		}
+		fprintf(f, "  %-20s", vb_cls_ctr_names[k]);
+		for (i = 0; i < snap->nb_ports; i++)
+			fprintf(f, " %16" PRIu64, snap->port[i].cls.v[k]);
+		fputc('\n', f);
+	}
+	if (hidden > 0)
+		fprintf(f, "  (%u more counters, 0 on every port: see --json)\n", hidden);
+	fprintf(f, "\nTables\n  duplicate table  %u of %u entries live (window %u ms)\n"
+		"  MAC table        %u of %u entries live (ageing %u s)\n"
+		"  samples          %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64
+		" suppressed by the rate limit (%u/s per worker, %u slots, %u bytes each)\n",
+		t->dup_live, t->dup_entries, t->dup_window_ms, t->mac_live, t->mac_entries,
+		t->mac_ageing_s, t->samples.written, t->samples.overwritten,
+		t->samples.suppressed, t->sample_rate, t->sample_slots, t->snap_len);
+}
+
+static void
+print_capture(FILE *f, const struct vb_stat_snap *snap)
+{
+	unsigned int i;
+
+	fprintf(f, "\nCapture (frames received on each port)\n  %2s  %-20s %16s %16s %12s %16s\n",
+		"#", "name", "mirror matched", "mirrored", "mirror full", "sample matched");
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_cap_ctrs *c = &snap->port[i].cap;
+
+		fprintf(f, "  %2u  %-20s %16" PRIu64 " %16" PRIu64 " %12" PRIu64 " %16" PRIu64 "\n",
+			i, snap->port[i].name, c->mirror_matched, c->mirrored, c->mirror_full,
+			c->sample_matched);
+	}
+	if (snap->mirror_enabled)
+		fprintf(f, "  mirror interface %s: %" PRIu64 " frames, %" PRIu64 " bytes sent, %"
+			PRIu64 " dropped (its reader was too slow), %" PRIu64 " received and "
+			"discarded\n", snap->mirror_iface, snap->mirror.tx_frames,
+			snap->mirror.tx_bytes, snap->mirror.tx_dropped, snap->mirror.rx_discarded);
+	else
+		fprintf(f, "  mirror: off\n");
+}
+
 int
 vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_stat_delta *delta)
 {
@@ -158,6 +236,9 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 			p->eth.opackets, p->eth.imissed, p->eth.ierrors, p->eth.rx_nombuf,
 			p->eth.oerrors);
 	}
+
+	print_classifier(f, snap);
+	print_capture(f, snap);
 
 	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n"
 		"  %2s %20s %20s %16s %18s\n", "#", "polls", "idle polls", "busy", "busy since start");
@@ -357,6 +438,7 @@ static void
 json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 {
 	const struct vb_stat_port *p = &snap->port[i];
+	unsigned int k;
 
 	j_open(j, NULL, '{');
 	j_u64(j, "index", i);
@@ -378,6 +460,20 @@ json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 	j_u64(j, "changes", p->link_changes);
 	j_close(j, '}');
 	json_ethdev(j, &p->eth);
+	if (snap->tables.enabled) {
+		j_open(j, "classifier", '{');
+		for (k = 0; k < VB_CLS_CTR_COUNT; k++)
+			j_u64(j, vb_cls_ctr_names[k], p->cls.v[k]);
+		j_close(j, '}');
+	} else {
+		j_null(j, "classifier");
+	}
+	j_open(j, "capture", '{');
+	j_u64(j, "mirror_matched", p->cap.mirror_matched);
+	j_u64(j, "mirrored", p->cap.mirrored);
+	j_u64(j, "mirror_full", p->cap.mirror_full);
+	j_u64(j, "sample_matched", p->cap.sample_matched);
+	j_close(j, '}');
 	j_close(j, '}');
 }
 
@@ -417,6 +513,28 @@ json_direction(struct json *j, const struct vb_stat_snap *snap,
 	} else {
 		j_null(j, "rates");
 	}
+	j_close(j, '}');
+}
+
+static void
+json_tables(struct json *j, const struct vb_stat_snap *snap)
+{
+	const struct vb_stat_tables *t = &snap->tables;
+
+	j_open(j, "tables", '{');
+	j_bool(j, "enabled", t->enabled);
+	j_u64(j, "dup_entries", t->dup_entries);
+	j_u64(j, "dup_live", t->dup_live);
+	j_u64(j, "dup_window_ms", t->dup_window_ms);
+	j_u64(j, "mac_entries", t->mac_entries);
+	j_u64(j, "mac_live", t->mac_live);
+	j_u64(j, "mac_ageing_s", t->mac_ageing_s);
+	j_u64(j, "samples_written", t->samples.written);
+	j_u64(j, "samples_overwritten", t->samples.overwritten);
+	j_u64(j, "samples_suppressed", t->samples.suppressed);
+	j_u64(j, "sample_rate", t->sample_rate);
+	j_u64(j, "sample_slots", t->sample_slots);
+	j_u64(j, "snap_len", t->snap_len);
 	j_close(j, '}');
 }
 
@@ -472,6 +590,19 @@ vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		j_close(&j, '}');
 	}
 	j_close(&j, ']');
+
+	json_tables(&j, snap);
+	j_open(&j, "mirror", '{');
+	j_bool(&j, "enabled", snap->mirror_enabled);
+	if (snap->mirror_enabled)
+		j_str(&j, "interface", snap->mirror_iface);
+	else
+		j_null(&j, "interface");
+	j_u64(&j, "tx_frames", snap->mirror.tx_frames);
+	j_u64(&j, "tx_bytes", snap->mirror.tx_bytes);
+	j_u64(&j, "tx_dropped", snap->mirror.tx_dropped);
+	j_u64(&j, "rx_discarded", snap->mirror.rx_discarded);
+	j_close(&j, '}');
 
 	j_open(&j, "findings", '[');
 	for (i = 0; i < findings->n; i++) {
@@ -529,6 +660,96 @@ prom_port(FILE *f, const char *name, const char *port, const char *label, const 
 		prom_label(f, value);
 	}
 	fprintf(f, "} %" PRIu64 "\n", v);
+}
+
+/* A family with one sample per port, values at a fixed offset of struct vb_stat_port. */
+static void
+prom_per_port(FILE *f, const struct vb_stat_snap *snap, const char *name, const char *help,
+	      size_t off)
+{
+	unsigned int i;
+
+	prom_family(f, name, "counter", help);
+	for (i = 0; i < snap->nb_ports; i++)
+		prom_port(f, name, snap->port[i].name, NULL, NULL,
+			  *(const uint64_t *)((const char *)&snap->port[i] + off));
+}
+
+/*
+ * The classifier: one family per counter, vbridge_classifier_<name>_total{port}, so that
+ * each has its own HELP (vb_cls_ctr_help) and a counter added to VB_CLS_CTR_LIST appears
+ * here by itself. Families only when the classifier is on (a family needs samples).
+ */
+static void
+prom_classifier(FILE *f, const struct vb_stat_snap *snap)
+{
+	const struct vb_stat_tables *t = &snap->tables;
+	char name[96];
+	unsigned int k;
+
+	if (!t->enabled)
+		return;
+	for (k = 0; k < VB_CLS_CTR_COUNT; k++) {
+		snprintf(name, sizeof(name), "vbridge_classifier_%s_total", vb_cls_ctr_names[k]);
+		prom_per_port(f, snap, name, vb_cls_ctr_help[k],
+			      offsetof(struct vb_stat_port, cls.v) + k * sizeof(uint64_t));
+	}
+	prom_family(f, "vbridge_table_entries", "gauge",
+		    "Size of a classifier table in entries (table dup or mac).");
+	fprintf(f, "vbridge_table_entries{table=\"dup\"} %u\n", t->dup_entries);
+	fprintf(f, "vbridge_table_entries{table=\"mac\"} %u\n", t->mac_entries);
+	prom_family(f, "vbridge_table_live_entries", "gauge",
+		    "Entries of a classifier table not expired or aged out (table dup or mac).");
+	fprintf(f, "vbridge_table_live_entries{table=\"dup\"} %u\n", t->dup_live);
+	fprintf(f, "vbridge_table_live_entries{table=\"mac\"} %u\n", t->mac_live);
+	prom_family(f, "vbridge_samples_written_total", "counter",
+		    "Samples stored in the workers' sample rings.");
+	fprintf(f, "vbridge_samples_written_total %" PRIu64 "\n", t->samples.written);
+	prom_family(f, "vbridge_samples_overwritten_total", "counter",
+		    "Samples stored over an older sample not yet overwritten.");
+	fprintf(f, "vbridge_samples_overwritten_total %" PRIu64 "\n", t->samples.overwritten);
+	prom_family(f, "vbridge_samples_suppressed_total", "counter",
+		    "Samples refused by the rate limit (sample_rate).");
+	fprintf(f, "vbridge_samples_suppressed_total %" PRIu64 "\n", t->samples.suppressed);
+}
+
+static void
+prom_capture(FILE *f, const struct vb_stat_snap *snap)
+{
+	prom_per_port(f, snap, "vbridge_capture_mirror_matched_frames_total",
+		      "Frames received on a port selected by the mirror filter (all, without one).",
+		      offsetof(struct vb_stat_port, cap.mirror_matched));
+	prom_per_port(f, snap, "vbridge_capture_mirrored_frames_total",
+		      "Frames received on a port put on the way to the mirror interface.",
+		      offsetof(struct vb_stat_port, cap.mirrored));
+	prom_per_port(f, snap, "vbridge_capture_mirror_full_frames_total",
+		      "Frames selected for the mirror but not mirrored: its ring was full.",
+		      offsetof(struct vb_stat_port, cap.mirror_full));
+	prom_per_port(f, snap, "vbridge_capture_sample_matched_frames_total",
+		      "Frames received on a port that matched the sample filter.",
+		      offsetof(struct vb_stat_port, cap.sample_matched));
+	if (!snap->mirror_enabled)
+		return;
+	prom_family(f, "vbridge_mirror_tx_frames_total", "counter",
+		    "Frames written to the mirror interface.");
+	fprintf(f, "vbridge_mirror_tx_frames_total{interface=");
+	prom_label(f, snap->mirror_iface);
+	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_frames);
+	prom_family(f, "vbridge_mirror_tx_bytes_total", "counter",
+		    "Bytes written to the mirror interface.");
+	fprintf(f, "vbridge_mirror_tx_bytes_total{interface=");
+	prom_label(f, snap->mirror_iface);
+	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_bytes);
+	prom_family(f, "vbridge_mirror_tx_dropped_frames_total", "counter",
+		    "Frames the mirror interface refused (its reader is too slow).");
+	fprintf(f, "vbridge_mirror_tx_dropped_frames_total{interface=");
+	prom_label(f, snap->mirror_iface);
+	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_dropped);
+	prom_family(f, "vbridge_mirror_rx_discarded_frames_total", "counter",
+		    "Frames the kernel sent into the mirror interface, discarded.");
+	fprintf(f, "vbridge_mirror_rx_discarded_frames_total{interface=");
+	prom_label(f, snap->mirror_iface);
+	fprintf(f, "} %" PRIu64 "\n", snap->mirror.rx_discarded);
 }
 
 /*
@@ -672,6 +893,9 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 			prom_port(f, "vbridge_ethdev_rx_nombuf_total", snap->port[i].name,
 				  NULL, NULL, snap->port[i].eth.rx_nombuf);
 
+	prom_classifier(f, snap);
+	prom_capture(f, snap);
+
 	prom_family(f, "vbridge_worker_polls_total", "counter",
 		    "Forwarding loop iterations of a worker lcore.");
 	for (i = 0; i < snap->nb_workers; i++)
@@ -738,11 +962,164 @@ vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
 		fprintf(f, "(%u more findings not shown)\n\n", findings->dropped);
 	if (serious == 0)
 		fprintf(f, "No problems seen: %u port%s, links up, nothing dropped, no NIC-level "
-			"drops or errors%s.\n", snap->nb_ports, snap->nb_ports == 1 ? "" : "s",
+			"drops or errors%s%s.\n", snap->nb_ports, snap->nb_ports == 1 ? "" : "s",
+			snap->tables.enabled ? ", no broadcasts duplicated, reflected or looped, "
+			"no MAC moves" : " (the classifier is off)",
 			findings->n > 0 ? " (see the notes above)" : "");
 	else
 		fprintf(f, "%u problem%s or warning%s found.\n", serious, serious == 1 ? "" : "s",
 			serious == 1 ? "" : "s");
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+static const char *
+port_name(const struct vb_stat_snap *snap, unsigned int port)
+{
+	return port < snap->nb_ports ? snap->port[port].name : "?";
+}
+
+static double
+age_ms(const struct vb_stat_snap *snap, uint64_t ticks)
+{
+	return vb_stat_tsc_us(snap, ticks) / 1000.0;
+}
+
+int
+vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
+		   const struct vb_stat_macs *macs)
+{
+	char mac[18];
+	uint32_t i;
+
+	if (json) {
+		struct json j = { .f = f, .pretty = true, .depth = -1 };
+
+		j_open(&j, NULL, '{');
+		j_str(&j, "schema", VB_STAT_SCHEMA);
+		j_str(&j, "view", "macs");
+		j_u64(&j, "time_unix_ns", snap->unix_ns);
+		j_u64(&j, "entries", snap->tables.mac_entries);
+		j_u64(&j, "ageing_s", snap->tables.mac_ageing_s);
+		j_u64(&j, "torn", macs->torn);
+		j_open(&j, "macs", '[');
+		for (i = 0; i < macs->n; i++) {
+			const struct vb_mac_entry *e = &macs->e[i];
+
+			j_open(&j, NULL, '{');
+			j_str(&j, "mac", vb_stat_mac_str(e->mac, mac, sizeof(mac)));
+			j_u64(&j, "vlan", e->vlan);
+			j_u64(&j, "pair", e->pair);
+			j_u64(&j, "port_index", e->port);
+			j_str(&j, "port", port_name(snap, e->port));
+			j_u64(&j, "moves", e->moves);
+			j_double(&j, "last_seen_ms", age_ms(snap, e->age), 1);
+			j_close(&j, '}');
+		}
+		j_close(&j, ']');
+		j_close(&j, '}');
+		fputc('\n', f);
+	} else {
+		fprintf(f, "%-17s %5s  %-24s %6s %14s\n", "MAC", "VLAN", "last seen on port",
+			"moves", "last seen");
+		for (i = 0; i < macs->n; i++) {
+			const struct vb_mac_entry *e = &macs->e[i];
+			char ago[32];
+
+			snprintf(ago, sizeof(ago), "%.0f ms ago", age_ms(snap, e->age));
+			fprintf(f, "%-17s %5u  %-24s %5u%s %14s\n",
+				vb_stat_mac_str(e->mac, mac, sizeof(mac)), e->vlan,
+				port_name(snap, e->port), e->moves, e->moves == 255 ? "+" : " ",
+				ago);
+		}
+		fprintf(f, "%u MAC%s live of %u entries (ageing %u s)%s\n", macs->n,
+			macs->n == 1 ? "" : "s", snap->tables.mac_entries,
+			snap->tables.mac_ageing_s, macs->torn > 0 ?
+			", some entries skipped: being written while read" : "");
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* 2024-05-01T12:00:00.123456789Z: samples are ns apart, and a reflection a few µs. */
+static const char *
+utc_ns(uint64_t unix_ns, char *buf, size_t len)
+{
+	char s[32];
+
+	utc(unix_ns, s, sizeof(s));
+	s[strlen(s) - 1] = '\0';	/* the Z goes after the fraction */
+	snprintf(buf, len, "%s.%09" PRIu64 "Z", s, (uint64_t)(unix_ns % 1000000000ULL));
+	return buf;
+}
+
+int
+vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
+		      const struct vb_stat_samples *smp)
+{
+	char t[48], words[128], summary[256], src[18], dst[18];
+	uint32_t i;
+
+	for (i = 0; i < smp->n; i++) {
+		const struct vb_sample *s = &smp->s[i];
+		uint64_t ns = vb_stat_sample_unix_ns(snap, s->tsc);
+
+		vb_stat_reason_words(s->reason, words, sizeof(words));
+		vb_stat_sample_summary(s, summary, sizeof(summary));
+		if (s->cap_len >= 12) {
+			vb_stat_mac_str(s->data + 6, src, sizeof(src));
+			vb_stat_mac_str(s->data, dst, sizeof(dst));
+		} else {
+			snprintf(src, sizeof(src), "?");
+			snprintf(dst, sizeof(dst), "?");
+		}
+		if (json) {
+			struct json j = { .f = f, .pretty = false, .depth = -1 };
+			const char *w = words;
+
+			j_open(&j, NULL, '{');
+			j_u64(&j, "time_unix_ns", ns);
+			j_str(&j, "port", port_name(snap, s->port));
+			j_u64(&j, "port_index", s->port);
+			j_u64(&j, "queue", s->queue);
+			j_open(&j, "reasons", '[');
+			while (*w != '\0') {
+				size_t n = strcspn(w, ",");
+				char one[32];
+
+				snprintf(one, sizeof(one), "%.*s", (int)n, w);
+				j_str(&j, NULL, one);
+				w += n + (w[n] == ',');
+			}
+			j_close(&j, ']');
+			j_str(&j, "src", src);
+			j_str(&j, "dst", dst);
+			j_u64(&j, "orig_len", s->orig_len);
+			j_u64(&j, "cap_len", s->cap_len);
+			j_str(&j, "summary", summary);
+			j_close(&j, '}');
+			fputc('\n', f);
+		} else {
+			fprintf(f, "%s %-16s %-28s %s > %s %s\n", utc_ns(ns, t, sizeof(t)),
+				port_name(snap, s->port), words, src, dst, summary);
+		}
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t shown,
+			     uint64_t lost, uint64_t torn)
+{
+	const struct vb_stat_tables *t = &snap->tables;
+
+	fprintf(f, "%" PRIu64 " sample%s shown; %" PRIu64 " lost (overwritten before they were "
+		"read), %" PRIu64 " torn (being written while read); the rings hold %u per "
+		"worker: %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64 " suppressed by "
+		"the rate limit (%u/s)\n", shown, shown == 1 ? "" : "s", lost, torn,
+		t->sample_slots, t->samples.written, t->samples.overwritten, t->samples.suppressed,
+		t->sample_rate);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

@@ -5,6 +5,8 @@
  * It takes no lock, allocates nothing from DPDK and can be killed at any instruction
  * without leaving anything behind in the primary.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,18 +22,6 @@ clock_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-const char *
-vb_stat_state_name(uint32_t state)
-{
-	static const char * const names[] = {
-		[VB_STATE_STARTING] = "starting",
-		[VB_STATE_RUNNING] = "running",
-		[VB_STATE_STOPPING] = "stopping",
-	};
-
-	return state < RTE_DIM(names) ? names[state] : "unknown";
 }
 
 /*
@@ -66,6 +56,191 @@ read_ethdev(const struct vb_stat_port *p, struct vb_stat_ethdev *e)
 	e->rx_nombuf = st.rx_nombuf;
 }
 
+/* Most moves first, then the most recently seen: the MACs worth a look come first. */
+static int
+mac_cmp(const void *a, const void *b)
+{
+	const struct vb_mac_entry *x = a, *y = b;
+
+	if (x->moves != y->moves)
+		return x->moves > y->moves ? -1 : 1;
+	if (x->age != y->age)
+		return x->age < y->age ? -1 : 1;
+	return memcmp(x->mac, y->mac, sizeof(x->mac));
+}
+
+static void
+read_capture(const struct vb_shm *shm, struct vb_stat_snap *snap)
+{
+	snap->mirror_enabled = shm->mirror_enabled != 0;
+	memcpy(snap->mirror_iface, shm->mirror_iface, sizeof(snap->mirror_iface));
+	snap->mirror_iface[sizeof(snap->mirror_iface) - 1] = '\0';
+	/* Written by the mirror thread alone: relaxed loads, as for the workers' counters. */
+	snap->mirror.tx_frames = vb_ctr_read(&shm->mirror.tx_frames);
+	snap->mirror.tx_bytes = vb_ctr_read(&shm->mirror.tx_bytes);
+	snap->mirror.tx_dropped = vb_ctr_read(&shm->mirror.tx_dropped);
+	snap->mirror.rx_discarded = vb_ctr_read(&shm->mirror.rx_discarded);
+}
+
+/*
+ * Occupancy walks both tables (a few thousand entries: microseconds, no stores); the same walk
+ * of the MAC table keeps the MACs that moved most as evidence for --diagnose.
+ */
+static void
+read_tables(const struct vb_shm *shm, struct vb_stat_snap *snap, uint64_t now)
+{
+	struct vb_stat_tables *t = &snap->tables;
+	struct vb_mac_entry e[64];
+	const void *dup, *mac;
+	uint32_t pos = 0, got, i;
+	unsigned int w;
+
+	if (!shm->cls.enabled)
+		return;
+	t->enabled = true;
+	t->dup_window_ms = shm->cls.dup_window_ms;
+	t->mac_ageing_s = shm->cls.mac_ageing_s;
+	t->snap_len = shm->cls.snap_len;
+	t->sample_rate = shm->cls.sample_rate;
+	t->sample_slots = shm->cls.sample_slots;
+	dup = vb_shm_at(shm, shm->cls.dup_off);
+	mac = vb_shm_at(shm, shm->cls.mac_off);
+	if (dup != NULL) {
+		t->dup_entries = vb_duptab_entries(dup);
+		t->dup_live = vb_duptab_occupancy(dup, now);
+	}
+	if (mac != NULL) {
+		t->mac_entries = vb_mactab_entries(mac);
+		while ((got = vb_mactab_read(mac, &pos, e, RTE_DIM(e), now, NULL)) != 0) {
+			t->mac_live += got;
+			for (i = 0; i < got; i++) {
+				unsigned int k = snap->nb_top_macs;
+
+				if (k == VB_STAT_TOP_MACS) {
+					if (mac_cmp(&e[i], &snap->top_macs[k - 1]) >= 0)
+						continue;
+					k--;
+				} else {
+					snap->nb_top_macs++;
+				}
+				for (; k > 0 && mac_cmp(&e[i], &snap->top_macs[k - 1]) < 0; k--)
+					snap->top_macs[k] = snap->top_macs[k - 1];
+				snap->top_macs[k] = e[i];
+			}
+		}
+	}
+	for (w = 0; w < snap->nb_workers; w++) {
+		const void *ring = vb_shm_sample_ring(shm, w);
+		struct vb_sample_ctrs c;
+
+		if (vb_sample_nb_slots(ring) == 0)
+			continue;
+		vb_sample_ctrs_read(ring, &c);
+		t->samples.written += c.written;
+		t->samples.overwritten += c.overwritten;
+		t->samples.suppressed += c.suppressed;
+	}
+}
+
+int
+vb_stat_macs_read(const struct vb_shm *shm, struct vb_stat_macs *macs)
+{
+	const void *mac = shm->cls.enabled ? vb_shm_at(shm, shm->cls.mac_off) : NULL;
+	uint32_t entries = vb_mactab_entries(mac), pos = 0, got;
+
+	memset(macs, 0, sizeof(*macs));
+	if (entries == 0)
+		return -ENOENT;
+	macs->e = malloc((size_t)entries * sizeof(*macs->e));
+	if (macs->e == NULL)
+		return -ENOMEM;
+	/* One pass; entries change under us, so each is as it was when its turn came. */
+	while (pos < entries &&
+	       (got = vb_mactab_read(mac, &pos, macs->e + macs->n, entries - macs->n,
+				     rte_get_tsc_cycles(), &macs->torn)) != 0)
+		macs->n += got;
+	qsort(macs->e, macs->n, sizeof(*macs->e), mac_cmp);
+	return 0;
+}
+
+void
+vb_stat_macs_free(struct vb_stat_macs *macs)
+{
+	free(macs->e);
+	macs->e = NULL;
+	macs->n = 0;
+}
+
+static int
+sample_cmp(const void *a, const void *b)
+{
+	const struct vb_sample *x = a, *y = b;
+
+	if (x->tsc != y->tsc)
+		return x->tsc < y->tsc ? -1 : 1;
+	/* Same burst: keep each ring's order (one ring per worker, one worker per burst). */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int
+vb_stat_samples_read(const struct vb_shm *shm, struct vb_stat_samples *smp)
+{
+	unsigned int nb_workers = RTE_MIN(shm->nb_workers, (uint16_t)VB_MAX_WORKERS), w;
+	struct vb_sample_read_stats st;
+	uint32_t per_ring, got;
+
+	smp->n = 0;
+	smp->lost = 0;
+	smp->torn = 0;
+	if (!shm->cls.enabled || shm->cls.sample_off == 0 || nb_workers == 0)
+		return -ENOENT;
+	if (smp->s == NULL) {
+		uint32_t slots = vb_sample_nb_slots(vb_shm_sample_ring(shm, 0));
+
+		smp->cap = RTE_MIN((uint64_t)slots * nb_workers, (uint64_t)VB_STAT_MAX_SAMPLES);
+		if (smp->cap == 0)
+			return -ENOENT;
+		smp->s = malloc((size_t)smp->cap * sizeof(*smp->s));
+		if (smp->s == NULL)
+			return -ENOMEM;
+	}
+	per_ring = smp->cap / nb_workers;
+	for (w = 0; w < nb_workers; w++) {
+		const void *ring = vb_shm_sample_ring(shm, w);
+		struct vb_sample_ctrs c;
+		uint64_t from = smp->next[w];
+
+		if (vb_sample_nb_slots(ring) == 0)
+			continue;
+		/*
+		 * More than there is room for: skip to the newest per_ring. History before the
+		 * first read is simply not shown; skipped after it (--follow) is lost.
+		 */
+		vb_sample_ctrs_read(ring, &c);
+		if (c.written > from + per_ring) {
+			if (from != 0)
+				smp->lost += c.written - per_ring - from;
+			from = c.written - per_ring;
+		}
+		got = vb_sample_read(ring, from, smp->s + smp->n, per_ring, &st);
+		smp->n += got;
+		smp->lost += st.lost;
+		smp->torn += st.torn;
+		smp->next[w] = st.next;
+	}
+	qsort(smp->s, smp->n, sizeof(*smp->s), sample_cmp);
+	return 0;
+}
+
+void
+vb_stat_samples_free(struct vb_stat_samples *smp)
+{
+	free(smp->s);
+	smp->s = NULL;
+	smp->n = 0;
+	smp->cap = 0;
+}
+
 void
 vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 {
@@ -81,6 +256,8 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 	snap->burst = shm->burst;
 	snap->drain_us = shm->drain_us;
 	snap->link_propagation = shm->link_propagation != 0;
+	snap->tsc_hz = shm->tsc_hz;
+	snap->start_tsc = shm->start_tsc;
 	snap->state = __atomic_load_n(&shm->state, __ATOMIC_ACQUIRE);
 
 	/* The TSC is the machine's, so the primary's timestamps compare with ours. */
@@ -116,8 +293,14 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 		snap->worker[i].polls = vb_ctr_read(&shm->lcore[i].polls);
 		snap->worker[i].idle_polls = vb_ctr_read(&shm->lcore[i].idle_polls);
 	}
+	for (i = 0; i < snap->nb_ports; i++) {
+		vb_shm_sum_cls(shm, i, &snap->port[i].cls);
+		vb_shm_sum_cap(shm, i, &snap->port[i].cap);
+	}
 	for (i = 0; i < snap->nb_ports; i++)
 		read_ethdev(&snap->port[i], &snap->port[i].eth);
+	read_capture(shm, snap);
+	read_tables(shm, snap, now_tsc);
 
 	snap->mono_ns = clock_ns(CLOCK_MONOTONIC);
 	snap->unix_ns = clock_ns(CLOCK_REALTIME);
@@ -184,6 +367,14 @@ vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_snap 
 		r->tx_bps = (double)d->tx_bytes * 8 / s;
 		r->drop_fps = (double)vb_dir_dropped(d) / s;
 	}
+	for (i = 0; i < new->nb_ports; i++) {
+		unsigned int k;
+
+		for (k = 0; k < VB_CLS_CTR_COUNT; k++)
+			delta->cls[i].v[k] = inc(old->port[i].cls.v[k], new->port[i].cls.v[k]);
+	}
+	delta->samples_suppressed = inc(old->tables.samples.suppressed,
+					new->tables.samples.suppressed);
 	for (i = 0; i < new->nb_workers; i++) {
 		uint64_t polls = inc(old->worker[i].polls, new->worker[i].polls);
 		uint64_t idle = inc(old->worker[i].idle_polls, new->worker[i].idle_polls);

@@ -6,8 +6,10 @@
  * - diagnose.c: rules that turn two snapshots into plain-language findings;
  * - output.c: printers (text summary, watch lines, JSON, Prometheus) over snapshots and
  *   findings; they never touch DPDK.
- * A view added with the classifier (MAC table, samples) follows the same split: a reader that
- * copies into the snapshot, a printer, and rules in diagnose.c.
+ * - decode.c: what a sample says (reason words, a tcpdump-like summary, wall-clock time), pure;
+ * - pcapng.c: a pcapng writer over stdio (not DPDK's rte_pcapng: see the file's comment).
+ * The classifier's views follow the same split: snapshot.c copies the MAC table and the sample
+ * rings out, output.c prints them, diagnose.c has rules over them.
  */
 #ifndef VB_STAT_H
 #define VB_STAT_H
@@ -17,9 +19,13 @@
 #include <stdio.h>
 
 #include "shm.h"
+#include "mactab.h"
+#include "sample.h"
 
 #define VB_STAT_SCHEMA		"vbridge-stat/1"	/* the JSON schema, docs/vbridge-stat.md */
 #define VB_STAT_MAX_FINDINGS	64
+#define VB_STAT_TOP_MACS	8	/* MACs that moved most, kept in a snapshot as evidence */
+#define VB_STAT_MAX_SAMPLES	65536	/* samples copied out at most, newest kept */
 
 /* The PMD's own counters (rte_eth_stats) of one port, as far as the monitor can read them. */
 struct vb_stat_ethdev {
@@ -49,6 +55,23 @@ struct vb_stat_port {
 	uint64_t link_changes;
 	struct vb_dir_ctrs dir;		/* the direction received on this port, out of its peer */
 	struct vb_stat_ethdev eth;
+	struct vb_cls_ctrs cls;		/* classifier, frames received on this port */
+	struct vb_cap_ctrs cap;		/* capture, frames received on this port */
+};
+
+/* The classifier's shared tables and sample rings (all zero when the classifier is off). */
+struct vb_stat_tables {
+	bool enabled;
+	uint32_t dup_entries;
+	uint32_t dup_live;		/* not expired, at the time of the snapshot */
+	uint32_t dup_window_ms;
+	uint32_t mac_entries;
+	uint32_t mac_live;		/* not aged out */
+	uint32_t mac_ageing_s;
+	uint32_t snap_len;
+	uint32_t sample_rate;		/* per second per worker, 0: no limit */
+	uint32_t sample_slots;		/* per worker */
+	struct vb_sample_ctrs samples;	/* summed over the workers' rings */
 };
 
 struct vb_stat_worker {
@@ -70,8 +93,37 @@ struct vb_stat_snap {
 	uint32_t burst;
 	uint32_t drain_us;
 	bool link_propagation;
+	uint64_t tsc_hz;		/* the primary's clock, to date samples */
+	uint64_t start_tsc;
 	struct vb_stat_port port[VB_MAX_PORTS];
 	struct vb_stat_worker worker[VB_MAX_WORKERS];
+	struct vb_stat_tables tables;
+	bool mirror_enabled;
+	char mirror_iface[16];
+	struct vb_mirror_ctrs mirror;
+	/* The MACs that moved most (then the most recent), as evidence for the rules. */
+	unsigned int nb_top_macs;
+	struct vb_mac_entry top_macs[VB_STAT_TOP_MACS];
+};
+
+/* A copy of the MAC table's live entries, sorted: most moves first, then most recent. */
+struct vb_stat_macs {
+	uint32_t n;
+	uint32_t torn;			/* entries skipped, being written while read */
+	struct vb_mac_entry *e;		/* malloc'd, vb_stat_macs_free */
+};
+
+/*
+ * Samples copied out of every worker's ring, oldest first (by TSC). Also the readers' cursors,
+ * so that --follow reads only what is new.
+ */
+struct vb_stat_samples {
+	uint32_t n;
+	uint32_t cap;			/* room in s */
+	uint64_t lost;			/* overwritten before they could be copied (this read) */
+	uint64_t torn;			/* being written while copied, skipped (this read) */
+	uint64_t next[VB_MAX_WORKERS];	/* per ring: the sample number to read next */
+	struct vb_sample *s;		/* malloc'd, vb_stat_samples_free */
 };
 
 /* Per-second rates of one direction between two snapshots. */
@@ -90,6 +142,8 @@ struct vb_stat_delta {
 	struct vb_stat_dir_rate rate[VB_MAX_PORTS];
 	struct vb_stat_ethdev eth[VB_MAX_PORTS];	/* increments; error as in the newer */
 	double busy[VB_MAX_WORKERS];			/* share of polls that received, 0..1 */
+	struct vb_cls_ctrs cls[VB_MAX_PORTS];		/* classifier counter increments */
+	uint64_t samples_suppressed;			/* increment, over all rings */
 };
 
 enum vb_stat_severity {
@@ -117,6 +171,19 @@ struct vb_stat_findings {
 /* Copy the shared counters and the ports' ethdev stats into snap. Reads shm only. */
 void vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap);
 
+/* Copy the MAC table out, sorted. Returns 0, -ENOMEM, or -ENOENT when the classifier is off. */
+int vb_stat_macs_read(const struct vb_shm *shm, struct vb_stat_macs *macs);
+void vb_stat_macs_free(struct vb_stat_macs *macs);
+
+/*
+ * Copy the samples newer than the cursors in smp->next out of every worker's ring (the first
+ * call, with the cursors at 0, copies all history the rings still hold, at most
+ * VB_STAT_MAX_SAMPLES), replacing smp->s's contents, sorted by time. Returns 0, -ENOMEM, or
+ * -ENOENT when the classifier is off.
+ */
+int vb_stat_samples_read(const struct vb_shm *shm, struct vb_stat_samples *smp);
+void vb_stat_samples_free(struct vb_stat_samples *smp);
+
 /* Fill delta with new - old; old and new must come from the same primary. */
 void vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_snap *new,
 			   struct vb_stat_delta *delta);
@@ -124,16 +191,59 @@ void vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_
 /* Share of a worker's polls that received frames since the primary started, 0..1. */
 double vb_stat_busy_lifetime(const struct vb_stat_worker *w);
 
+/* decode.c: pure functions of a sample, no DPDK calls */
+
 const char *vb_stat_state_name(uint32_t state);
+
+/* The sample's time as ns since the Unix epoch, from the primary's TSC and wall-clock pair. */
+uint64_t vb_stat_sample_unix_ns(const struct vb_stat_snap *snap, uint64_t tsc);
+
+/* TSC ticks as microseconds at the primary's TSC rate. */
+double vb_stat_tsc_us(const struct vb_stat_snap *snap, uint64_t ticks);
+
+/* Reason flags as words, comma separated ("arp,reflected,would-filter"); "" for none. */
+const char *vb_stat_reason_words(uint32_t reason, char *buf, size_t len);
+
+/*
+ * A tcpdump-like one-line summary of a sampled frame: "ARP who-has 198.18.0.1 tell
+ * 198.18.0.2", "ARP reply 198.18.0.1 is-at aa:bb:cc:dd:ee:ff", "IPv6 ND NS who-has 2001:2::1",
+ * else "ethertype 0x0800 len 98"; VLAN ids first ("vlan 10, vlan 20, ...").
+ */
+const char *vb_stat_sample_summary(const struct vb_sample *s, char *buf, size_t len);
+
+/* "aa:bb:cc:dd:ee:ff" */
+const char *vb_stat_mac_str(const uint8_t *mac, char *buf, size_t len);
+
+/* pcapng.c */
+
+struct vb_pcapng;
+
+/*
+ * Start a pcapng section on f (already open; "-" handling is the caller's): a section header
+ * and one interface per bridge port of snap (if_name the port's name, ns timestamps).
+ * Returns NULL with errno set.
+ */
+struct vb_pcapng *vb_pcapng_open(FILE *f, const struct vb_stat_snap *snap, uint32_t snap_len);
+
+/* Append one sample as an enhanced packet block, reasons as its comment. 0 or -1 (errno). */
+int vb_pcapng_write(struct vb_pcapng *p, const struct vb_stat_snap *snap,
+		    const struct vb_sample *s);
+
+/* Flush; 0 or -1. */
+int vb_pcapng_flush(struct vb_pcapng *p);
+
+/* Flush and free the writer (not the stream). Returns 0 or -1 when a write failed. */
+int vb_pcapng_close(struct vb_pcapng *p);
 
 /* diagnose.c */
 
 /*
- * Run every rule over snap (and delta, the last interval, when not NULL) and fill out.
- * out->n == 0 means no problems seen.
+ * Run every rule over snap (and delta, the last interval, when not NULL; and the samples,
+ * when not NULL) and fill out. out->n == 0 means no problems seen. Pure: reads only its
+ * arguments, so that tests/unit/test_diagnose.c runs it on made-up snapshots without EAL.
  */
 void vb_stat_diagnose(const struct vb_stat_snap *snap, const struct vb_stat_delta *delta,
-		      struct vb_stat_findings *out);
+		      const struct vb_stat_samples *samples, struct vb_stat_findings *out);
 
 const char *vb_stat_severity_name(enum vb_stat_severity s);
 
@@ -149,5 +259,13 @@ int vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap);
 int vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
 			   const struct vb_stat_delta *delta,
 			   const struct vb_stat_findings *findings);
+int vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
+		       const struct vb_stat_macs *macs);
+/* One line (or, json, one compact object a line) per sample. */
+int vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
+			  const struct vb_stat_samples *smp);
+/* The footer of --samples: samples shown, lost and torn, the rings' counters. */
+int vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t shown,
+				 uint64_t lost, uint64_t torn);
 
 #endif /* VB_STAT_H */
