@@ -349,6 +349,7 @@ struct key_line {
 
 #define MAX_KEY_LINES 256
 #define MAX_LINE_LEN 1024
+#define MAX_SECTIONS 8	/* more than the known ones: the rest are refused by name */
 
 static char *
 trim(char *s)
@@ -370,6 +371,8 @@ struct scan {
 	char section[CFG_NAME_LEN];
 	unsigned int nb_keys;
 	struct key_line keys[MAX_KEY_LINES];
+	struct key_line sections[MAX_SECTIONS];	/* key unused: where each [section] was */
+	unsigned int nb_sections;
 };
 
 static int
@@ -395,11 +398,17 @@ scan_line(struct scan *sc, char *text, char *err, size_t errlen)
 		if (strlen(s + 1) >= CFG_NAME_LEN)
 			return fail(err, errlen, "%s:%u: section name too long", path, line);
 		strlcpy(sc->section, trim(s + 1), sizeof(sc->section));
-		for (i = 0; i < sc->nb_keys; i++)
-			if (strcmp(sc->keys[i].section, sc->section) == 0)
+		/* Known sections only, so rte_cfgfile never sees more than a handful. */
+		if (!section_known(sc->section))
+			return fail(err, errlen, "%s:%u: unknown section [%s] (known: [bridge], "
+				    "[ports], [classifier], [capture])", path, line, sc->section);
+		for (i = 0; i < sc->nb_sections; i++)
+			if (strcmp(sc->sections[i].section, sc->section) == 0)
 				return fail(err, errlen, "%s:%u: section [%s] appears twice "
-					    "(also before line %u)", path, line, sc->section,
-					    sc->keys[i].line);
+					    "(first on line %u)", path, line, sc->section,
+					    sc->sections[i].line);
+		strlcpy(sc->sections[sc->nb_sections].section, sc->section, CFG_NAME_LEN);
+		sc->sections[sc->nb_sections++].line = line;
 		return 0;
 	}
 	eq = strchr(s, '=');
@@ -437,19 +446,42 @@ scan_line(struct scan *sc, char *text, char *err, size_t errlen)
  * truncates long names and values, and it does not say on which line a key was: read the
  * file once ourselves for those, and let rte_cfgfile do the parsing proper.
  */
+/*
+ * One line into buf (MAX_LINE_LEN + 2 bytes), without reading further than that: a file with
+ * no end of line (/dev/zero, a binary) must not be read whole. Returns its length, -1 at the
+ * end of the file, -E2BIG when too long, -EILSEQ on a NUL byte.
+ */
+static int
+read_line(FILE *f, char *buf)
+{
+	int c, len = 0;
+
+	while ((c = getc(f)) != EOF) {
+		if (c == '\0')
+			return -EILSEQ;
+		if (len == MAX_LINE_LEN)
+			return -E2BIG;
+		buf[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (len == 0 && c == EOF)
+		return -1;
+	buf[len] = '\0';
+	return len;
+}
+
 static int
 scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ret = 0;
+	char buf[MAX_LINE_LEN + 2];
+	int len, ret = 0;
 
-	while (ret == 0 && (len = getline(&buf, &cap, f)) >= 0) {
+	while (ret == 0 && (len = read_line(f, buf)) != -1) {
 		sc->line++;
-		if (memchr(buf, '\0', len) != NULL)
+		if (len == -EILSEQ)
 			ret = fail(err, errlen, "%s:%u: not a text file", sc->path, sc->line);
-		else if (len > MAX_LINE_LEN)
+		else if (len == -E2BIG)
 			ret = fail(err, errlen, "%s:%u: line longer than %d characters", sc->path,
 				   sc->line, MAX_LINE_LEN);
 		else
@@ -457,7 +489,6 @@ scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
 	}
 	if (ret == 0 && ferror(f))
 		ret = fail(err, errlen, "%s: read error: %s", sc->path, strerror(errno));
-	free(buf);
 	return ret;
 }
 

@@ -148,23 +148,28 @@ static void
 mirror_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct rte_mbuf *sel[VB_MAX_BURST];
-	uint16_t i, nb_sel = 0, queued;
+	uint16_t i, nb_sel = 0, nb_match = 0;
+	/* Single producer: the room seen now can only grow before the enqueue below. */
+	unsigned int room = rte_ring_free_count(p->mirror);
 
 	for (i = 0; i < nb; i++) {
 		if (p->mirror_filter != NULL && !vb_filter_match(p->mirror_filter, pkts[i]))
 			continue;
-		rte_pktmbuf_refcnt_update(pkts[i], 1);
-		sel[nb_sel++] = pkts[i];
+		nb_match++;
+		/* A reference only for what fits: giving one back costs an atomic. */
+		if (nb_sel < room) {
+			rte_pktmbuf_refcnt_update(pkts[i], 1);
+			sel[nb_sel++] = pkts[i];
+		}
 	}
-	if (nb_sel == 0)
+	if (nb_match == 0)
 		return;
-	queued = rte_ring_sp_enqueue_burst(p->mirror, (void **)sel, nb_sel, NULL);
-	for (i = queued; i < nb_sel; i++)
-		rte_pktmbuf_refcnt_update(sel[i], -1);
-	vb_ctr_add(&p->cap->mirror_matched, nb_sel);
-	vb_ctr_add(&p->cap->mirrored, queued);
-	if (unlikely(queued < nb_sel))
-		vb_ctr_add(&p->cap->mirror_full, nb_sel - queued);
+	if (nb_sel != 0)
+		rte_ring_sp_enqueue_bulk(p->mirror, (void **)sel, nb_sel, NULL);
+	vb_ctr_add(&p->cap->mirror_matched, nb_match);
+	vb_ctr_add(&p->cap->mirrored, nb_sel);
+	if (unlikely(nb_sel < nb_match))
+		vb_ctr_add(&p->cap->mirror_full, nb_match - nb_sel);
 }
 
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */

@@ -14,6 +14,7 @@
 #include "port.h"
 
 #define POOL_CACHE_SIZE		256
+#define MIRROR_TAP_MBUFS	(256 + 1024 + 32)	/* TAP RX and TX rings, one burst */
 #define DEFAULT_DATA_ROOM	RTE_MBUF_DEFAULT_BUF_SIZE
 /* The largest frame a port must carry: MTU plus Ethernet header and two VLAN tags. */
 #define FRAME_LEN(mtu)		((mtu) + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
@@ -193,14 +194,27 @@ vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t 
 					    FRAME_LEN(cfg->mtu) + RTE_PKTMBUF_HEADROOM);
 	}
 
+	/*
+	 * Full mirror rings, the TAP's own rings and the mirror thread's burst hold mbufs too;
+	 * without room for them a mirror nobody reads would starve RX.
+	 */
+	if (cfg->mirror)
+		need[rte_socket_id()] += nb_workers * cfg->mirror_ring + MIRROR_TAP_MBUFS;
+
 	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		if (need[s] == 0)
 			continue;
+		/* Per-lcore caches can hold mbufs the rings never see. */
+		need[s] += (nb_workers + 1) * POOL_CACHE_SIZE * 3 / 2;
 		n = cfg->mbufs;
 		if (n == 0) {
-			/* Per-lcore caches can hold mbufs the rings never see. */
-			n = need[s] + (nb_workers + 1) * POOL_CACHE_SIZE * 3 / 2;
-			n = rte_align32pow2(n + 1) - 1;	/* the ring under the pool is 2^k */
+			n = rte_align32pow2(need[s] + 1) - 1;	/* the ring under the pool is 2^k */
+		} else if (n < need[s]) {
+			vb_pools_free(pools);
+			return fail(err, errlen, "[ports] mbufs = %u is fewer than the %u that "
+				    "socket %u's rings, buffers%s and lcore caches can hold: raise "
+				    "it, or set 0 to size it automatically", n, need[s], s,
+				    cfg->mirror ? ", mirror rings" : "");
 		}
 		snprintf(name, sizeof(name), "vb_mbufs_%u", s);
 		pools[s] = rte_pktmbuf_pool_create(name, n, POOL_CACHE_SIZE, 0, data_room, s);

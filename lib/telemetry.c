@@ -71,6 +71,18 @@ handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "burst", shm->burst);
 	rte_tel_data_add_dict_u64(d, "drain_us", shm->drain_us);
 	rte_tel_data_add_dict_u64(d, "link_propagation", shm->link_propagation);
+	rte_tel_data_add_dict_u64(d, "classifier", shm->cls.enabled);
+	rte_tel_data_add_dict_string(d, "sample_filter", shm->sample_filter);
+	rte_tel_data_add_dict_u64(d, "mirror", shm->mirror_enabled);
+	if (!shm->mirror_enabled)
+		return 0;
+	rte_tel_data_add_dict_string(d, "mirror_iface", shm->mirror_iface);
+	rte_tel_data_add_dict_string(d, "mirror_filter", shm->mirror_filter);
+	rte_tel_data_add_dict_u64(d, "mirror_tx_frames", vb_ctr_read(&shm->mirror.tx_frames));
+	rte_tel_data_add_dict_u64(d, "mirror_tx_bytes", vb_ctr_read(&shm->mirror.tx_bytes));
+	rte_tel_data_add_dict_u64(d, "mirror_tx_dropped", vb_ctr_read(&shm->mirror.tx_dropped));
+	rte_tel_data_add_dict_u64(d, "mirror_rx_discarded",
+				  vb_ctr_read(&shm->mirror.rx_discarded));
 	return 0;
 }
 
@@ -80,6 +92,7 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 {
 	const struct vb_shm *shm = shm_get();
 	const struct vb_port_info *pi;
+	struct vb_cap_ctrs cap;
 	struct vb_dir_ctrs sum;
 	char key[64];
 	unsigned int bp, r;
@@ -112,6 +125,11 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 		snprintf(key, sizeof(key), "drop_%s", vb_drop_reason_name(r));
 		rte_tel_data_add_dict_u64(d, key, sum.drop_frames[r]);
 	}
+	vb_shm_sum_cap(shm, bp, &cap);
+	rte_tel_data_add_dict_u64(d, "mirror_matched", cap.mirror_matched);
+	rte_tel_data_add_dict_u64(d, "mirrored", cap.mirrored);
+	rte_tel_data_add_dict_u64(d, "mirror_full", cap.mirror_full);
+	rte_tel_data_add_dict_u64(d, "sample_matched", cap.sample_matched);
 	return 0;
 }
 

@@ -318,6 +318,7 @@ main(int argc, char **argv)
 	ret = vb_pools_create(&cfg, shm, nb_queues, nb_workers, pools, err, sizeof(err));
 	if (ret != 0) {
 		fprintf(stderr, "vbridge: %s\n", err);
+		status = ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		goto cleanup;
 	}
 	for (bp = 0; bp < shm->nb_ports; bp++, started++) {
