@@ -14,15 +14,23 @@
 # 3. vbridge in its place, reflector still on: ARP resolves, ping works, and within a second
 #    telemetry /vbridge/classifier,0 shows reflected, mac_moves and would_be_filtered > 0;
 #    the cls lines at SIGTERM agree (every broadcast sent out of port 0 came back).
+#    vbridge-stat, the monitor, tells the same story: --diagnose names the reflecting port
+#    (bridge port 0) and host b's MAC, --samples shows the ARP requests decoded, --macs shows
+#    host b's MAC with moves, and --pcapng writes a file tshark and capinfos read: frames,
+#    timestamps within the run's wall-clock window, interfaces named as the ports, the
+#    reasons as packet comments.
 # 4. No false alarms: reflector off, a new vbridge, ping (IPv4 and IPv6), arping both ways,
-#    iperf3: duplicate, reflected, looped, mac_moves, would_be_filtered are 0 on both ports.
-# Usage: scenario.sh VBRIDGE_EXE
+#    iperf3: duplicate, reflected, looped, mac_moves, would_be_filtered are 0 on both ports,
+#    and vbridge-stat --diagnose sees no problems.
+# Usage: scenario.sh VBRIDGE_EXE (vbridge-stat is taken from the same build, or $VBRIDGE_STAT)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 e2e_init scen "$@"
-for t in tc tcpdump arping iperf3 bridge dpdk-telemetry.py; do
+for t in tc tcpdump arping iperf3 bridge dpdk-telemetry.py tshark capinfos; do
 	command -v $t >/dev/null || skip "'$t' is not installed (scripts/deps.sh installs it)"
 done
+STAT=${VBRIDGE_STAT:-$(dirname "$VB_EXE")/../vbridge-stat/vbridge-stat}
+[ -x "$STAT" ] || fail "vbridge-stat not found at $STAT (set VBRIDGE_STAT)"
 
 BR=${LAB_PREFIX}br
 PORT0=${LAB_PREFIX}p0 PORT1=${LAB_PREFIX}p1
@@ -155,6 +163,7 @@ ip link del "$BR"
 # === 3. vbridge in its place, reflector still on ==============================================
 neigh_flush
 tc_before=$(reflected_by_tc)
+T_VB=$(date +%s%N)
 vb_start
 # "Visible within a second": a watcher, connected to the telemetry socket before the traffic,
 # asks /vbridge/classifier,0 every 20 ms and notes when reflected, mac_moves and
@@ -218,6 +227,70 @@ echo "$macs" | tr ' ' '\n' | grep -iqE "^${mb}_vlan0=.*_moves_[1-9]" ||
 sleep 0.1
 tc_vb=$(( $(reflected_by_tc) - tc_before ))
 
+# --- the monitor tells the same story ----------------------------------------------------------
+vbstat() { timeout 30 "$STAT" --file-prefix "$VB_FILE_PREFIX" "$@"; }
+ports=$(vbstat --json --no-rates | $PY -c 'import json, sys
+print(" ".join(p["name"] for p in json.load(sys.stdin)["ports"]))') || fail "vbridge-stat --json failed"
+read -r NAME0 NAME1 <<<"$ports"
+mac_b=$(echo "$MAC_B" | tr 'A-F' 'a-f')
+vbstat --diagnose >"$WORK/diagnose.out" 2>&1 || fail "vbridge-stat --diagnose: exit $?: $(cat "$WORK/diagnose.out")"
+log "vbridge-stat --diagnose:"
+sed 's/^/    /' "$WORK/diagnose.out" >&2
+grep -qE "^(problem|warning): reflected on $NAME0\$" "$WORK/diagnose.out" ||
+	fail "vbridge-stat --diagnose has no 'reflected on $NAME0' finding"
+text=$(awk -v p="reflected on $NAME0" '$0 ~ p { f = 1; next } f && /^$/ { exit } f' "$WORK/diagnose.out" | tr '\n' ' ')
+echo "$text" | grep -q "from $mac_b" || fail "--diagnose: the reflected finding does not name host b's MAC $mac_b: $text"
+echo "$text" | grep -q "come back into port $NAME0 [0-9]* µs after" ||
+	fail "--diagnose: the reflected finding gives no delay for port $NAME0: $text"
+grep -q "reflected on $NAME1" "$WORK/diagnose.out" && fail "--diagnose blames $NAME1 too"
+vbstat --samples >"$WORK/samples.out" 2>&1 || fail "vbridge-stat --samples: exit $?: $(tail -3 "$WORK/samples.out")"
+grep -q "ARP who-has $IP_A tell $IP_B" "$WORK/samples.out" ||
+	fail "--samples does not show 'ARP who-has $IP_A tell $IP_B': $(head -5 "$WORK/samples.out")"
+grep -qE " $NAME0 +arp,reflected,moved .* ARP who-has $IP_A tell $IP_B" "$WORK/samples.out" ||
+	fail "--samples does not show the reflected copy on $NAME0: $(head -8 "$WORK/samples.out")"
+grep -q "ARP reply $IP_A is-at" "$WORK/samples.out" || fail "--samples shows no ARP reply"
+log "vbridge-stat --samples: $(grep -c 'ARP' "$WORK/samples.out") ARP samples; $(tail -1 "$WORK/samples.out")"
+head -4 "$WORK/samples.out" | sed 's/^/    /' >&2
+vbstat --macs >"$WORK/macs.out" 2>&1 || fail "vbridge-stat --macs: exit $?"
+grep -qE "^$mac_b +0 +($NAME0|$NAME1) +[1-9]" "$WORK/macs.out" ||
+	fail "--macs does not show $mac_b with moves: $(cat "$WORK/macs.out")"
+log "vbridge-stat --macs: $(grep "^$mac_b" "$WORK/macs.out")"
+# pcapng: checked by Wireshark's own readers.
+vbstat --pcapng "$WORK/samples.pcapng" 2>"$WORK/pcapng.err" || fail "vbridge-stat --pcapng: $(cat "$WORK/pcapng.err")"
+T_PCAP=$(date +%s%N)
+capinfos "$WORK/samples.pcapng" >"$WORK/capinfos.out" 2>&1 || fail "capinfos cannot read the pcapng: $(cat "$WORK/capinfos.out")"
+tshark -r "$WORK/samples.pcapng" -T fields -E separator='|' -e frame.time_epoch \
+	-e frame.interface_name -e frame.comment -e arp.opcode >"$WORK/tshark.out" 2>"$WORK/tshark.err" ||
+	fail "tshark -r failed: $(cat "$WORK/tshark.err")"
+frames=$(wc -l <"$WORK/tshark.out")
+log "pcapng: $frames frames; capinfos: $(grep -E 'Number of interfaces|First packet|Last packet' "$WORK/capinfos.out" | tr -s ' ' | tr '\n' ';')"
+[ "$frames" -gt 0 ] || fail "tshark read no frames from the pcapng"
+# (Read after --samples: the rings may have taken more since, never fewer.)
+[ "$frames" -ge "$(grep -c 'ARP' "$WORK/samples.out")" ] ||
+	fail "pcapng has $frames frames, --samples showed $(grep -c 'ARP' "$WORK/samples.out") ARP samples"
+grep -q "Number of interfaces in file: 2" "$WORK/capinfos.out" || fail "capinfos: not 2 interfaces: $(cat "$WORK/capinfos.out")"
+$PY - "$WORK/tshark.out" "$T_VB" "$T_PCAP" "$NAME0" "$NAME1" <<'PYEOF' || fail "pcapng content (above)"
+import sys
+rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
+t0, t1 = int(sys.argv[2]) / 1e9, int(sys.argv[3]) / 1e9
+names = set(sys.argv[4:6])
+bad = []
+for t, ifname, comment, op in rows:
+    if not t0 <= float(t) <= t1:
+        bad.append("timestamp %s outside the run [%.3f, %.3f]" % (t, t0, t1))
+    if ifname not in names:
+        bad.append("interface name %r, expected one of %s" % (ifname, sorted(names)))
+    if not comment.startswith("vbridge: ") or (op and "arp" not in comment):
+        bad.append("comment %r" % comment)
+refl = [r for r in rows if "reflected" in r[2]]
+if not refl or any(r[1] != sys.argv[4] for r in refl):
+    bad.append("reflected frames must all be on %s: %r" % (sys.argv[4], refl[:3]))
+for m in bad[:10]:
+    print("  pcapng: " + m)
+print("  pcapng: %d frames, %d reflected, all in the run's window" % (len(rows), len(refl)))
+sys.exit(1 if bad else 0)
+PYEOF
+
 vb_stop TERM
 [ "$VB_RC" -eq 0 ] || fail "vbridge exited $VB_RC"
 vb_check_conservation
@@ -265,6 +338,11 @@ in_a iperf3 -c "$IP_B" -B "$IP_A" -p 5201 -t 2 >"$WORK/iperf3.out" 2>&1 ||
 	fail "no reflector: iperf3 failed: $(tail -3 "$WORK/iperf3.out")"
 log "no reflector: ping v4/v6 and arping both ways, no loss; iperf3 $(grep -E 'receiver' "$WORK/iperf3.out" | grep -oE '[0-9.]+ [MG]bits/sec' | head -1)"
 t0=$(tele /vbridge/classifier,0) t1=$(tele /vbridge/classifier,1)
+timeout 30 "$STAT" --file-prefix "$VB_FILE_PREFIX" --diagnose >"$WORK/diagnose4.out" 2>&1 ||
+	fail "no reflector: vbridge-stat --diagnose: exit $?: $(cat "$WORK/diagnose4.out")"
+grep -q "^No problems seen" "$WORK/diagnose4.out" || {
+	sed 's/^/    /' "$WORK/diagnose4.out" >&2; fail "no reflector: vbridge-stat --diagnose found problems"; }
+log "no reflector: vbridge-stat --diagnose: $(grep '^No problems seen' "$WORK/diagnose4.out" | cut -c1-60)..."
 vb_stop TERM
 [ "$VB_RC" -eq 0 ] || fail "vbridge exited $VB_RC"
 vb_check_conservation

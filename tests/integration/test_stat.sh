@@ -7,7 +7,11 @@
 #  - robustness: 50 attach/detach cycles and monitors killed with SIGKILL mid-read change
 #    nothing in the primary: after SIGTERM it exits 0 and its final counters add up with no
 #    drops; a --watch monitor notices a primary killed with SIGKILL and exits 1;
-#  - a DPDK primary that is not vbridge (testpmd) is named as such.
+#  - a DPDK primary that is not vbridge (testpmd) is named as such;
+#  - the classifier's views on traffic it does not classify (net_null's frames are all-zero
+#    unicast): every counter present and 0 in --json and --prometheus, --macs and --samples
+#    empty, --pcapng a file tshark/capinfos read with one interface per port, named as the
+#    ports. (The views on ARP and reflected broadcasts are checked by tests/e2e/scenario.sh.)
 # The monitor is a secondary process, so this test needs real hugepages (exit 77 without).
 # Usage: test_stat.sh PATH/TO/vbridge PATH/TO/vbridge-stat
 set -u
@@ -64,6 +68,11 @@ expect 2 "--count goes with --watch" --count 3
 expect 2 "separate views" --json --prometheus
 expect 2 "--watch goes with" --watch --diagnose
 expect 2 "not a path" --file-prefix ../x
+expect 2 "--follow goes with" --follow
+expect 2 "separate views" --json --diagnose
+expect 2 "separate views" --macs --samples
+expect 2 "not JSON" --pcapng x.pcapng --json
+expect 2 "--watch does not go with" --samples --watch
 t0=$(now_ms)
 expect 1 "no vbridge running with file prefix '$prefix'" --file-prefix "$prefix"
 [ $(($(now_ms) - t0)) -lt 1000 ] || fail "no primary: took $(($(now_ms) - t0)) ms to say so"
@@ -136,6 +145,21 @@ for j in (a, b):
     w = j["workers"]
     want(len(w) == 1 and 0 <= w[0]["busy_ratio"] <= 1 and w[0]["polls"] > 0, "workers %r" % w)
     want(j["findings"] == [], "findings %r" % j["findings"])
+    t = j["tables"]
+    want(t["enabled"] is True and t["dup_entries"] > 0 and t["mac_entries"] > 0 and
+         t["sample_slots"] > 0, "tables %r" % t)
+    want(t["mac_live"] == 0 and t["samples_written"] == 0, "net_null taught or sampled: %r" % t)
+    want(j["mirror"]["enabled"] is False and j["mirror"]["interface"] is None,
+         "mirror %r" % j["mirror"])
+    for p in j["ports"]:
+        c = p["classifier"]
+        want(len(c) >= 31 and all(isinstance(v, int) for v in c.values()),
+             "classifier of %s: %r" % (p["name"], c))
+        want(all(c[k] == 0 for k in ("bcast", "arp_request", "reflected", "mac_moves",
+                                     "would_be_filtered", "samples")),
+             "classifier of %s counted net_null frames: %r" % (p["name"], c))
+        want(sorted(p["capture"]) == ["mirror_full", "mirror_matched", "mirrored",
+                                      "sample_matched"], "capture %r" % p["capture"])
 for da, db in zip(a["directions"], b["directions"]):
     want(db["rx_frames"] > da["rx_frames"] and db["tx_bytes"] > da["tx_bytes"],
          "counters did not grow: %d then %d" % (da["rx_frames"], db["rx_frames"]))
@@ -237,6 +261,16 @@ want = [("vbridge_up", ()), ("vbridge_frames_total", (("direction", "rx"), ("por
 for k in want:
     if samples.get(k, 0) <= 0:
         errs.append("expected %s%r > 0, got %r" % (k[0], k[1], samples.get(k)))
+for k in [("vbridge_classifier_reflected_total", (("port", "net_null0"),)),
+          ("vbridge_classifier_arp_request_total", (("port", "net_null1"),)),
+          ("vbridge_samples_suppressed_total", ()),
+          ("vbridge_capture_mirrored_frames_total", (("port", "net_null0"),))]:
+    if samples.get(k) != 0:
+        errs.append("expected %s%r == 0, got %r" % (k[0], k[1], samples.get(k)))
+if samples.get(("vbridge_table_entries", (("table", "mac"),)), 0) <= 0:
+    errs.append("no vbridge_table_entries{table=mac}")
+if not help_.get("vbridge_classifier_reflected_total", "").startswith("bcast/mcast received back"):
+    errs.append("HELP of vbridge_classifier_reflected_total: %r" % help_.get("vbridge_classifier_reflected_total"))
 for e in errs:
     print("  prometheus: " + e)
 print("  prometheus: %d families, %d samples" % (len(type_), len(samples)))
@@ -254,6 +288,47 @@ fi
 
 # --diagnose on healthy traffic
 expect 0 "No problems seen" --file-prefix "$prefix" --diagnose --interval 0.5
+
+# --macs, --samples: nothing learnt or sampled from net_null's all-zero unicast frames
+expect 0 "0 MACs live of" --file-prefix "$prefix" --macs
+check
+out=$(timeout 20 "${S[@]}" --macs --json 2>&1)
+python3 -c 'import json, sys
+j = json.loads(sys.argv[1])
+assert j["view"] == "macs" and j["macs"] == [] and j["entries"] > 0, j' "$out" ||
+	fail "--macs --json: $out"
+expect 0 "0 samples shown; 0 lost" --file-prefix "$prefix" --samples
+# --pcapng: a valid file with no packets and one interface per port, named as the ports
+check
+if timeout 20 "${S[@]}" --pcapng "$tmp/s.pcapng" 2>"$tmp/pcapng.err"; then
+	if command -v tshark >/dev/null && command -v capinfos >/dev/null; then
+		capinfos "$tmp/s.pcapng" >"$tmp/capinfos" 2>&1 || fail "capinfos: $(cat "$tmp/capinfos")"
+		grep -q "Number of packets: *0" "$tmp/capinfos" &&
+			grep -q "Number of interfaces in file: 2" "$tmp/capinfos" &&
+			grep -q "Name = net_null0" "$tmp/capinfos" &&
+			grep -q "Name = net_null1" "$tmp/capinfos" ||
+			{ fail "--pcapng: capinfos says:"; cat "$tmp/capinfos"; }
+		tshark -r "$tmp/s.pcapng" >/dev/null 2>"$tmp/tshark.err" ||
+			fail "tshark -r: $(cat "$tmp/tshark.err")"
+	else
+		echo "note: no tshark/capinfos: the pcapng file is not checked"
+	fi
+else
+	fail "--pcapng: exit $?: $(cat "$tmp/pcapng.err")"
+fi
+# --follow stops on Ctrl-C and leaves a whole file
+check
+timeout 20 "${S[@]}" --pcapng "$tmp/f.pcapng" --follow 2>"$tmp/follow.err" &
+m=$!
+sleep 1.5
+kill -INT "$m"
+wait "$m"
+status=$?
+if [ "$status" -ne 0 ]; then
+	fail "--pcapng --follow: exit $status after SIGINT: $(cat "$tmp/follow.err")"
+elif command -v capinfos >/dev/null && ! capinfos "$tmp/f.pcapng" >/dev/null 2>&1; then
+	fail "--pcapng --follow: capinfos cannot read the file"
+fi
 
 # --watch into a pipe: plain lines, two directions and one worker each refresh
 check
