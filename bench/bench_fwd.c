@@ -248,6 +248,46 @@ preemptions(void)
 	return n;
 }
 
+/* CPU seconds (user + system) of this process's EAL worker threads (rte-worker-N). */
+static double
+worker_cpu_s(void)
+{
+	char path[64], buf[512];
+	unsigned long long ut, st;
+	double s = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	while (dir != NULL && (d = readdir(dir)) != NULL) {
+		FILE *f;
+		char *p;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.16s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (p == NULL || strncmp(buf, "rte-worker", 10) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.16s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		p = fgets(buf, sizeof(buf), f) != NULL ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		/* after "comm)": state, then 10 fields, then utime and stime */
+		if (p != NULL && sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu",
+					&ut, &st) == 2)
+			s += (double)(ut + st) / sysconf(_SC_CLK_TCK);
+	}
+	if (dir != NULL)
+		closedir(dir);
+	return s;
+}
+
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -408,6 +448,7 @@ main(int argc, char **argv)
 	struct opts o;
 	unsigned int lcore, p, i;
 	uint64_t f0, f1, t0, t1, pre;
+	double cpu;
 	uint16_t nb_queues;
 	char err[256], name[32];
 	int ret;
@@ -504,22 +545,26 @@ main(int argc, char **argv)
 	if (o.vbridge)
 		vb_shm_sum_cls(shm, 0, &cls0);
 	pre = preemptions();
+	cpu = worker_cpu_s();
 	f0 = tx_frames();
 	t0 = rte_rdtsc();
 	rte_delay_us_sleep(o.seconds * 1000000ULL);
 	f1 = tx_frames();
 	t1 = rte_rdtsc();
 	pre = preemptions() - pre;
+	cpu = worker_cpu_s() - cpu;
 	if (o.vbridge)
 		vb_shm_sum_cls(shm, 0, &cls1);
 	{
 		double sec = (double)(t1 - t0) / rte_get_tsc_hz();
 		double mpps = (double)(f1 - f0) / sec / 1e6;
+		double mpps_cpu = cpu > 0 ? (double)(f1 - f0) / cpu / 1e6 : 0;
 
 		printf("result loop=%s mix=%s classifier=%s mac_unicast=%s macs=%u burst=%u "
-		       "mpps=%.3f cycles_per_frame=%.1f preemptions=%" PRIu64, o.vbridge ? "vbridge" : "io",
+		       "mpps=%.3f cycles_per_frame=%.1f cpu_s=%.2f mpps_cpu=%.3f preemptions=%"
+		       PRIu64, o.vbridge ? "vbridge" : "io",
 		       mix_names[o.mix], o.classifier ? "on" : "off", o.mac_unicast ? "on" : "off",
-		       o.macs, o.burst, mpps, rte_get_tsc_hz() / (mpps * 1e6), pre);
+		       o.macs, o.burst, mpps, rte_get_tsc_hz() / (mpps * 1e6), cpu, mpps_cpu, pre);
 		if (o.vbridge && o.classifier)
 			printf(" port0_bcast=%" PRIu64 " duplicate=%" PRIu64 " dup_evictions=%"
 			       PRIu64 " mac_evictions=%" PRIu64 " mac_moves=%" PRIu64

@@ -83,7 +83,7 @@ wait_socket() {
 }
 
 # Run a primary in the background, sample its ethdev counters over $seconds, stop it.
-# Prints the Mpps figure.
+# Prints "Mpps/Mpps per worker CPU second".
 sample_primary() {
 	local prefix=$1; shift
 	"$@" > "$out/$prefix.log" 2>&1 < /dev/null &
@@ -93,7 +93,8 @@ sample_primary() {
 		return 1
 	fi
 	sleep 1	# past start-up
-	python3 "$RATE" "$prefix" "$seconds" | sed 's/.*mpps=\([0-9.]*\) rx.*/\1/'
+	python3 "$RATE" --pid "$child" "$prefix" "$seconds" |
+		sed -n 's/^mpps=\([0-9.]*\) .*mpps_cpu=\([0-9.]*\).*/\1\/\2/p'
 	kill -TERM "$child"
 	wait "$child" || true
 	child=
@@ -153,7 +154,7 @@ if has_case 2; then
 			for loop in $order; do
 				cmd="$FWD -l 0,1 --no-pci --file-prefix vbbench_fwd $EAL_LOG -- --loop $loop $args --seconds $seconds"
 				line=$($cmd 2>"$out/fwd.err" | grep '^result') || { log "failed: $cmd: $(tail -2 "$out/fwd.err")"; continue; }
-				v=$(sed 's/.*mpps=\([0-9.]*\).*/\1/' <<< "$line")
+				v=$(sed 's/.* mpps=\([0-9.]*\) .*mpps_cpu=\([0-9.]*\).*/\1\/\2/' <<< "$line")
 				side=ref
 				[ "$loop" = io ] || side=$([[ "$args" == *"--classifier off"* ]] && echo vb_off || echo vb_on)
 				record 2 "$label" "$side" "$r" "$v" "$cmd"
@@ -243,12 +244,17 @@ meta = dict(l.split("|", 1) for l in rd("meta"))
 rows, cmds = {}, {}
 for l in rd("results.txt"):
     case, row, side, rep, val, cmd = l.split("|", 5)
-    if not val:
+    if "/" not in val:
         continue
-    rows.setdefault((case, row), {}).setdefault(side, {})[int(rep)] = float(val)
+    wall, cpu = (float(x) for x in val.split("/"))
+    if wall <= 0 or cpu <= 0:
+        continue
+    rows.setdefault((case, row), {}).setdefault(side, {})[int(rep)] = (wall, cpu)
     cmds.setdefault(case, {}).setdefault(side + " " + row, cmd)
 def stat(v):
     v = sorted(v)
+    v = list(v)
+    v.sort()
     return "%.2f (%.2f-%.2f)" % (statistics.median(v), v[0], v[-1]) if v else "-"
 print("Commit %s; %s runs of %s s per point; load average %s at start, %s at end; "
       "other processes above 20 %% CPU at start: %s; at end: %s."
@@ -262,21 +268,26 @@ for case, title in (("1", "1. Forwarding ceiling, net_null, one forwarding lcore
         continue
     print("### " + title)
     print()
-    print("| traffic | vbridge | Mpps median (min-max) | reference | ratio median (min-max) | vbridge cycles/frame | ref cycles/frame |")
-    print("|---|---|---|---|---|---|---|")
+    print("| traffic | vbridge | vbridge Mpps/CPU-s | reference Mpps/CPU-s | ratio per pair | cycles/frame vbridge | cycles/frame ref | vbridge Mpps wall | reference Mpps wall | ratio wall |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for k in keys:
         sides = rows[k]
         ref = sides.get("ref", {})
         for side in sorted(s for s in sides if s != "ref"):
             vb = sides[side]
-            ratios = [vb[r] / ref[r] for r in vb if r in ref and ref[r] > 0]
-            cyc = lambda d: "%.0f" % (hz / (statistics.median(d.values()) * 1e6)) if d else "-"
-            print("| %s | %s | %s | %s | %s | %s | %s |" % (
-                k[1], "classifier " + side[3:], stat(vb.values()), stat(ref.values()),
-                stat(ratios), cyc(vb), cyc(ref)))
+            rc = [vb[r][1] / ref[r][1] for r in vb if r in ref]
+            rw = [vb[r][0] / ref[r][0] for r in vb if r in ref]
+            cyc = lambda d: "%.0f" % (hz / (statistics.median(x[1] for x in d.values()) * 1e6)) if d else "-"
+            print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                k[1], "classifier " + side[3:], stat([x[1] for x in vb.values()]),
+                stat([x[1] for x in ref.values()]), stat(rc), cyc(vb), cyc(ref),
+                stat([x[0] for x in vb.values()]), stat([x[0] for x in ref.values()]), stat(rw)))
     print()
     print("Reference: " + ("dpdk-testpmd --forward-mode=io" if case == "1" else
-          "testpmd's io forwarding logic (bench_fwd --loop io) on the same ring ports"))
+          "testpmd's io forwarding logic (bench_fwd --loop io) on the same ring ports") +
+          ". Mpps/CPU-s: frames forwarded per second of CPU time of the worker thread (what "
+          "it does while it has its core; the machine is shared); cycles/frame = TSC Hz / "
+          "that rate; wall: frames per second of the sampling interval. Median (min-max).")
     print()
 cls = rd("classify.txt")
 if cls:
