@@ -208,6 +208,10 @@ vb_sample_ctrs_read(const void *mem, struct vb_sample_ctrs *c)
 {
 	const struct vb_sample_hdr *hdr = mem;
 
+	if (hdr == NULL) {	/* no ring: the classifier is off */
+		memset(c, 0, sizeof(*c));
+		return;
+	}
 	c->written = __atomic_load_n(&hdr->written, __ATOMIC_RELAXED);
 	c->overwritten = __atomic_load_n(&hdr->overwritten, __ATOMIC_RELAXED);
 	c->suppressed = __atomic_load_n(&hdr->suppressed, __ATOMIC_RELAXED);

@@ -86,7 +86,7 @@ bool vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint
 uint32_t vb_sample_read(const void *mem, uint64_t from, struct vb_sample *out, uint32_t max,
 			struct vb_sample_read_stats *st);
 
-/* Reader: the writer's counters, relaxed loads. */
+/* Reader: the writer's counters, relaxed loads; all zero when mem is NULL (no ring). */
 void vb_sample_ctrs_read(const void *mem, struct vb_sample_ctrs *c);
 
 /* Reader: the ring's geometry; 0 if mem does not hold an initialised ring. */
