@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The unit and integration suites built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (gcc, meson -Db_sanitize=address,undefined) in build-asan/, one test at a time.
-#   sudo scripts/sanitize.sh [meson test options, e.g. --suite unit]
+#   sudo scripts/sanitize.sh [meson test options, e.g. --suite unit: only those tests]
 # Exits non-zero on any failure or sanitizer report.
 #
 # What is and is not checked: our code (lib/, app/, tests/) is instrumented; DPDK's shared
@@ -14,14 +14,11 @@
 #
 # What EAL needs under ASan (checked with DPDK 22.11 on Debian 12): no ASAN_OPTIONS of its
 # own. Both --no-huge and real hugepages work (DPDK reserves large PROT_NONE address ranges,
-# which ASan tolerates), and so does an instrumented secondary (vbridge-stat) attaching to an
-# instrumented primary. Leak checking stays on: vbridge and the tests free what they
-# allocate and end with rte_eal_cleanup(); the one leak inside DPDK (a secondary's vdev
-# entries) is suppressed in tests/sanitize/lsan.supp. A secondary maps the primary's memory
-# at the primary's addresses; ASan's own mappings are placed at random, so an attach can in
-# rare runs find that range taken ("EAL: Cannot get a virtual area at requested address"):
-# starting the primary with --base-virtaddr=0x200000000000 (above ASan's shadow, below its
-# allocator) avoids that. b_lundef=false: meson's -Wl,--no-undefined would refuse the
+# which ASan tolerates), and dpdk-proc-info attaches to an instrumented vbridge. Leak
+# checking stays on: vbridge and the tests free what they allocate and end with
+# rte_eal_cleanup(); the one leak inside DPDK (a secondary's vdev entries) is suppressed in
+# tests/sanitize/lsan.supp. The vbridge-stat integration test is left out, for the reasons
+# given below. b_lundef=false: meson's -Wl,--no-undefined would refuse the
 # sanitizer runtime's symbols that are only resolved at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,17 +45,35 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_s
 # Leaks inside Debian's DPDK libraries (not ours to fix) are listed, each with why, there.
 export LSAN_OPTIONS=suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0
 
-suites=(--suite unit --suite integration)
-for a in "$@"; do
-	case "$a" in --suite*) suites=() ;; esac
-done
 status=0
-meson test -C build-asan --num-processes 1 --print-errorlogs "${suites[@]}" "$@" || status=$?
+if [ $# -gt 0 ]; then
+	meson test -C build-asan --num-processes 1 --print-errorlogs "$@" || status=$?
+else
+	# Every unit and integration test but those in SANITIZE_SKIP (default: stat), because:
+	# - vbridge-stat is a DPDK secondary and must map the primary's memory at the primary's
+	#   addresses. An instrumented secondary cannot always: ASan's shadow gap covers
+	#   0x8fff7000-0x2008fff6fff, where a primary that is not instrumented (testpmd, one of
+	#   test_stat.sh's cases) puts rte_config (0x100000000), and ASan's randomly placed
+	#   mappings took an instrumented primary's hugepage range in 2 to 5 of 50 attaches
+	#   ("EAL: Cannot get a virtual area at requested address"). Starting the primary with
+	#   --base-virtaddr=0x200000000000 cured that (50 of 50), but:
+	# - test_stat.sh SIGKILLs monitors 5-100 ms into their EAL init. Against the slower
+	#   instrumented primary that kill lands, every time here, while the secondary holds
+	#   the shared memory-hotplug lock; the lock is never released, later monitors hang and
+	#   vbridge hangs at exit in rte_mcfg_mem_write_lock() (from rte_pdump_uninit ->
+	#   rte_memzone_free). That is DPDK's multi-process design, not a memory error; the
+	#   uninstrumented suite runs test_stat.sh (where 24 such kills did not hit the window).
+	# vbridge-stat's own logic is covered here by its unit tests.
+	skip=${SANITIZE_SKIP-stat}
+	mapfile -t tests < <(meson test -C build-asan --list --suite unit --suite integration \
+		2>/dev/null | sed -n 's#^vbridge:[a-z0-9_]* / ##p' | grep -vxF -f <(tr ' ' '\n' <<<"${skip:-@none@}"))
+	[ -n "$skip" ] && echo "sanitize.sh: not run under ASan: $skip (see the comment in $0)"
+	meson test -C build-asan --num-processes 1 --print-errorlogs "${tests[@]}" || status=$?
+fi
 
 # A test that reports a sanitizer finding but still exits 0 (a script that ignores its
-# child's status) must not pass: look for reports in the log as well.
-if grep -nE '(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:)' \
-	build-asan/meson-logs/testlog.txt; then
+# child's status) must not pass: look for reports in the logs as well.
+if grep -nE '(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:)' build-asan/meson-logs/testlog.txt; then
 	echo "sanitize.sh: sanitizer reports in build-asan/meson-logs/testlog.txt" >&2
 	status=1
 fi
