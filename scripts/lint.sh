@@ -45,8 +45,8 @@ if ! cppcheck --std=c11 -D_GNU_SOURCE -Ilib --enable=warning,performance,portabi
 	status=1
 fi
 
-# clang-tidy: one process per file. clang-tidy 14 run over several files in one process
-# reported a va_list as uninitialised in the second file that it did not report alone.
+# clang-tidy: one process per file, two at a time (a file's findings do not depend on which
+# files were analysed before it in the same process).
 echo "lint: clang-tidy on ${#files[@]} files"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
