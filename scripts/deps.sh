@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Install what building, running and testing vbridge needs, from Debian's archive.
 # Quick when everything is there already; safe to run again.
+#   deps.sh          what quickstart needs
+#   deps.sh --test   also the independent checkers the tests use (promtool)
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,9 @@ packages=(
 	python3 python3-scapy
 	iproute2 iputils-ping arping ethtool tcpdump tshark iperf3 procps
 )
+# promtool (in Debian's prometheus package; no daemon is started) checks vbridge-stat's
+# Prometheus output.
+[ "${1:-}" = "--test" ] && packages+=(prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,7 @@ for a in "$@"; do
 	esac
 done
 
-scripts/deps.sh
+scripts/deps.sh --test
 if [ ! -f build/build.ninja ]; then
 	meson setup build -Dwerror=true
 fi

@@ -680,6 +680,22 @@ prom_per_port(FILE *f, const struct vb_stat_snap *snap, const char *name, const 
  * each has its own HELP (vb_cls_ctr_help) and a counter added to VB_CLS_CTR_LIST appears
  * here by itself. Families only when the classifier is on (a family needs samples).
  */
+/*
+ * The ND counters' short names read as units to Prometheus's linter (promtool: "nd_ns"
+ * contains "ns", nanoseconds); their metrics spell the message out.
+ */
+static const char *
+prom_cls_name(unsigned int k)
+{
+	switch (k) {
+	case VB_CLS_CTR_nd_rs: return "nd_router_solicit";
+	case VB_CLS_CTR_nd_ra: return "nd_router_advert";
+	case VB_CLS_CTR_nd_ns: return "nd_neighbour_solicit";
+	case VB_CLS_CTR_nd_na: return "nd_neighbour_advert";
+	default: return vb_cls_ctr_names[k];
+	}
+}
+
 static void
 prom_classifier(FILE *f, const struct vb_stat_snap *snap)
 {
@@ -690,7 +706,7 @@ prom_classifier(FILE *f, const struct vb_stat_snap *snap)
 	if (!t->enabled)
 		return;
 	for (k = 0; k < VB_CLS_CTR_COUNT; k++) {
-		snprintf(name, sizeof(name), "vbridge_classifier_%s_total", vb_cls_ctr_names[k]);
+		snprintf(name, sizeof(name), "vbridge_classifier_%s_total", prom_cls_name(k));
 		prom_per_port(f, snap, name, vb_cls_ctr_help[k],
 			      offsetof(struct vb_stat_port, cls.v) + k * sizeof(uint64_t));
 	}
