@@ -83,7 +83,12 @@ bucket_of(void *mem, uint64_t key)
 	const struct vb_mactab_hdr *hdr = mem;
 	struct vb_mac_ent *e = (struct vb_mac_ent *)((uint8_t *)mem + sizeof(*hdr));
 
-	return e + (size_t)(vb_mum(key ^ 0x9e3779b97f4a7c15ULL, 0xff51afd7ed558ccdULL) &
+	/*
+	 * Both factors depend on the key: a constant factor leaves consecutive MACs (a VM
+	 * farm) in few buckets, which then evict each other in a table far from full
+	 * (bench_classify: 47,937 evictions per 2M frames from 1000 MACs in 16384 entries).
+	 */
+	return e + (size_t)(vb_mum(key ^ 0x9e3779b97f4a7c15ULL, key ^ 0xff51afd7ed558ccdULL) &
 			    hdr->bucket_mask) * VB_MACTAB_WAYS;
 }
 

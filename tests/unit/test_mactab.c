@@ -189,6 +189,31 @@ test_full(void)
 	free(t);
 }
 
+/*
+ * Consecutive MACs (a VM farm: 02:00:00:00:xx:xx) must spread over the buckets: 1000 of them
+ * in 16384 entries, 6 % full, may not evict each other. A hash whose multiplier did not
+ * depend on the key put them in few buckets (47,937 evictions per 2M frames in bench/).
+ */
+static void
+test_spread(void)
+{
+	void *t = table_new(16384, AGEING);
+	struct vb_tab_ctrs ev = { 0 };
+	uint8_t m[6] = { 0x02, 0, 0, 0, 0, 0 };
+	uint32_t i, occ;
+
+	for (i = 0; i < 1000; i++) {
+		m[4] = (uint8_t)(i >> 8);
+		m[5] = (uint8_t)i;
+		vb_mactab_observe(t, mac_of('B'), m, 0, 0, 1, T0 + US(i), &ev);
+	}
+	occ = vb_mactab_occupancy(t, T0 + US(2000));
+	CHECK(occ == 1000 && ev.evictions == 0,
+	      "1000 consecutive MACs in 16384 entries: occupancy %u evictions %" PRIu64
+	      ", expected 1000 0", occ, ev.evictions);
+	free(t);
+}
+
 /* Copy everything out; returns the count. */
 static uint32_t
 read_all(const void *t, uint64_t now, struct vb_mac_entry *out, uint32_t max, uint32_t *torn)
@@ -369,6 +394,7 @@ main(void)
 	test_init();
 	test_sequences();
 	test_full();
+	test_spread();
 	test_reader();
 	test_refresh();
 	test_threads();
