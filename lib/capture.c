@@ -22,17 +22,6 @@
 #define MIRROR_BURST	32
 #define MIRROR_IDLE_US	200	/* the thread's nap when every ring is empty */
 
-static int __rte_format_printf(3, 4)
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 int
 vb_filter_compile(struct vb_filter *f, const char *expr, char *err, size_t errlen)
 {
@@ -40,12 +29,12 @@ vb_filter_compile(struct vb_filter *f, const char *expr, char *err, size_t errle
 	int ret = 0;
 
 	if (expr == NULL || *expr == '\0')
-		return fail(err, errlen, "empty filter expression");
+		return vb_errf(err, errlen, "empty filter expression");
 	pcap = pcap_open_dead(DLT_EN10MB, UINT16_MAX);
 	if (pcap == NULL)
-		return fail(err, errlen, "libpcap: cannot open a dead handle");
+		return vb_errf(err, errlen, "libpcap: cannot open a dead handle");
 	if (pcap_compile(pcap, &f->prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
-		ret = fail(err, errlen, "filter '%s': %s", expr, pcap_geterr(pcap));
+		ret = vb_errf(err, errlen, "filter '%s': %s", expr, pcap_geterr(pcap));
 	pcap_close(pcap);
 	return ret;
 }
@@ -170,11 +159,11 @@ tap_start(struct vb_mirror *mr, const char *iface, struct rte_mempool *pool, cha
 	snprintf(devargs, sizeof(devargs), "%s,iface=%s", name, iface);
 	ret = rte_dev_probe(devargs);
 	if (ret != 0)
-		return fail(err, errlen, "mirror: cannot create TAP interface %s: %s (root? "
+		return vb_errf(err, errlen, "mirror: cannot create TAP interface %s: %s (root? "
 			    "/dev/net/tun? an interface of that name already?)", iface,
 			    strerror(-ret));
 	if (rte_eth_dev_get_port_by_name(name, &mr->port_id) != 0)
-		return fail(err, errlen, "mirror: TAP %s created but has no port", iface);
+		return vb_errf(err, errlen, "mirror: TAP %s created but has no port", iface);
 	ret = rte_eth_dev_configure(mr->port_id, 1, 1, &conf);
 	if (ret == 0)
 		ret = rte_eth_rx_queue_setup(mr->port_id, 0, 256, rte_socket_id(), NULL, pool);
@@ -184,7 +173,7 @@ tap_start(struct vb_mirror *mr, const char *iface, struct rte_mempool *pool, cha
 		ret = rte_eth_dev_start(mr->port_id);
 	if (ret != 0) {
 		rte_eth_dev_close(mr->port_id);
-		return fail(err, errlen, "mirror: TAP %s: set-up failed: %s", iface,
+		return vb_errf(err, errlen, "mirror: TAP %s: set-up failed: %s", iface,
 			    strerror(-ret));
 	}
 	return 0;
@@ -209,7 +198,7 @@ vb_mirror_start(struct vb_mirror *mr, struct vb_shm *shm, const char *iface,
 		mr->ring[w] = rte_ring_create(name, ring_size, rte_socket_id(),
 					      RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (mr->ring[w] == NULL) {
-			ret = fail(err, errlen, "mirror: cannot create ring %s: %s", name,
+			ret = vb_errf(err, errlen, "mirror: cannot create ring %s: %s", name,
 				   rte_strerror(rte_errno));
 			goto fail;
 		}
@@ -217,7 +206,7 @@ vb_mirror_start(struct vb_mirror *mr, struct vb_shm *shm, const char *iface,
 	}
 	ret = rte_ctrl_thread_create(&mr->thread, "vb-mirror", NULL, mirror_thread, mr);
 	if (ret != 0) {
-		ret = fail(err, errlen, "mirror: cannot start its thread: %s", strerror(ret));
+		ret = vb_errf(err, errlen, "mirror: cannot start its thread: %s", strerror(ret));
 		goto fail;
 	}
 	mr->thread_started = true;

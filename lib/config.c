@@ -11,6 +11,7 @@
 #include <rte_string_fns.h>
 
 #include "config.h"
+#include "log.h"
 
 #define OPT_AT(sec, name, field, option, kind, lo, hi, text) { \
 	.section = sec, .key = name, .cli = option, .type = kind, \
@@ -107,17 +108,6 @@ vb_config_options(unsigned int *count)
 {
 	*count = RTE_DIM(options);
 	return options;
-}
-
-static int __rte_format_printf(3, 4)
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
 }
 
 static const struct vb_opt *
@@ -392,19 +382,19 @@ scan_line(struct scan *sc, char *text, char *err, size_t errlen)
 		char *close = strchr(s, ']');
 
 		if (close == NULL || close[1] != '\0')
-			return fail(err, errlen, "%s:%u: malformed section header '%s'",
+			return vb_errf(err, errlen, "%s:%u: malformed section header '%s'",
 				    path, line, s);
 		*close = '\0';
 		if (strlen(s + 1) >= CFG_NAME_LEN)
-			return fail(err, errlen, "%s:%u: section name too long", path, line);
+			return vb_errf(err, errlen, "%s:%u: section name too long", path, line);
 		strlcpy(sc->section, trim(s + 1), sizeof(sc->section));
 		/* Known sections only, so rte_cfgfile never sees more than a handful. */
 		if (!section_known(sc->section))
-			return fail(err, errlen, "%s:%u: unknown section [%s] (known: [bridge], "
+			return vb_errf(err, errlen, "%s:%u: unknown section [%s] (known: [bridge], "
 				    "[ports], [classifier], [capture])", path, line, sc->section);
 		for (i = 0; i < sc->nb_sections; i++)
 			if (strcmp(sc->sections[i].section, sc->section) == 0)
-				return fail(err, errlen, "%s:%u: section [%s] appears twice "
+				return vb_errf(err, errlen, "%s:%u: section [%s] appears twice "
 					    "(first on line %u)", path, line, sc->section,
 					    sc->sections[i].line);
 		strlcpy(sc->sections[sc->nb_sections].section, sc->section, CFG_NAME_LEN);
@@ -413,27 +403,27 @@ scan_line(struct scan *sc, char *text, char *err, size_t errlen)
 	}
 	eq = strchr(s, '=');
 	if (eq == NULL)
-		return fail(err, errlen,
+		return vb_errf(err, errlen,
 			    "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
 			    path, line, s);
 	*eq = '\0';
 	key = trim(s);
 	value = trim(eq + 1);
 	if (sc->section[0] == '\0')
-		return fail(err, errlen, "%s:%u: key '%s' before any [section]", path, line, key);
+		return vb_errf(err, errlen, "%s:%u: key '%s' before any [section]", path, line, key);
 	if (*key == '\0')
-		return fail(err, errlen, "%s:%u: [%s] a value without a key", path, line,
+		return vb_errf(err, errlen, "%s:%u: [%s] a value without a key", path, line,
 			    sc->section);
 	if (strlen(key) >= CFG_NAME_LEN || strlen(value) >= CFG_VALUE_LEN)
-		return fail(err, errlen, "%s:%u: [%s] %.*s: key or value too long", path, line,
+		return vb_errf(err, errlen, "%s:%u: [%s] %.*s: key or value too long", path, line,
 			    sc->section, 32, key);
 	for (i = 0; i < sc->nb_keys; i++)
 		if (strcmp(sc->keys[i].section, sc->section) == 0 &&
 		    strcmp(sc->keys[i].key, key) == 0)
-			return fail(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
+			return vb_errf(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
 				    path, line, sc->section, key, sc->keys[i].line);
 	if (sc->nb_keys == MAX_KEY_LINES)
-		return fail(err, errlen, "%s:%u: more than %d keys", path, line, MAX_KEY_LINES);
+		return vb_errf(err, errlen, "%s:%u: more than %d keys", path, line, MAX_KEY_LINES);
 	strlcpy(sc->keys[sc->nb_keys].section, sc->section, CFG_NAME_LEN);
 	strlcpy(sc->keys[sc->nb_keys].key, key, CFG_NAME_LEN);
 	sc->keys[sc->nb_keys].line = line;
@@ -480,15 +470,15 @@ scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
 	while (ret == 0 && (len = read_line(f, buf)) != -1) {
 		sc->line++;
 		if (len == -EILSEQ)
-			ret = fail(err, errlen, "%s:%u: not a text file", sc->path, sc->line);
+			ret = vb_errf(err, errlen, "%s:%u: not a text file", sc->path, sc->line);
 		else if (len == -E2BIG)
-			ret = fail(err, errlen, "%s:%u: line longer than %d characters", sc->path,
+			ret = vb_errf(err, errlen, "%s:%u: line longer than %d characters", sc->path,
 				   sc->line, MAX_LINE_LEN);
 		else
 			ret = scan_line(sc, buf, err, errlen);
 	}
 	if (ret == 0 && ferror(f))
-		ret = fail(err, errlen, "%s: read error: %s", sc->path, strerror(errno));
+		ret = vb_errf(err, errlen, "%s: read error: %s", sc->path, strerror(errno));
 	return ret;
 }
 
@@ -516,11 +506,11 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 
 	f = fopen(path, "r");
 	if (f == NULL)
-		return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return vb_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 	sc = calloc(1, sizeof(*sc));
 	if (sc == NULL) {
 		fclose(f);
-		return fail(err, errlen, "%s: out of memory", path);
+		return vb_errf(err, errlen, "%s: out of memory", path);
 	}
 	sc->path = path;
 	ret = scan_file(sc, f, err, errlen);
@@ -534,29 +524,29 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (file == NULL) {
 		free(sc);
-		return fail(err, errlen, "%s: rte_cfgfile could not parse it", path);
+		return vb_errf(err, errlen, "%s: rte_cfgfile could not parse it", path);
 	}
 
 	nb_sections = rte_cfgfile_num_sections(file, NULL, 0);
 	for (s = 0; s < nb_sections; s++) {
 		names[s] = malloc(CFG_NAME_LEN);
 		if (names[s] == NULL) {
-			ret = fail(err, errlen, "%s: out of memory", path);
+			ret = vb_errf(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
 	}
 	rte_cfgfile_sections(file, names, nb_sections);
 	entries = malloc(sizeof(*entries) * MAX_KEY_LINES);
 	if (entries == NULL) {
-		ret = fail(err, errlen, "%s: out of memory", path);
+		ret = vb_errf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 
 	for (s = 0; s < nb_sections; s++) {
 		strlcpy(section, names[s], sizeof(section));
+		/* scan_line() refused unknown sections already; this guards a parser mismatch. */
 		if (!section_known(section)) {
-			ret = fail(err, errlen, "%s: unknown section [%s] (known: [bridge], [ports], [classifier], [capture])",
-				   path, section);
+			ret = vb_errf(err, errlen, "%s: unknown section [%s]", path, section);
 			goto out;
 		}
 		nb = rte_cfgfile_section_entries(file, section, entries, MAX_KEY_LINES);
@@ -568,18 +558,18 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 				const struct vb_opt *elsewhere = find_option(NULL, entries[e].name);
 
 				if (elsewhere != NULL)
-					ret = fail(err, errlen,
+					ret = vb_errf(err, errlen,
 						   "%s:%u: [%s] %s: this key belongs in [%s]",
 						   path, line, section, entries[e].name,
 						   elsewhere->section);
 				else
-					ret = fail(err, errlen, "%s:%u: [%s] %s: unknown key",
+					ret = vb_errf(err, errlen, "%s:%u: [%s] %s: unknown key",
 						   path, line, section, entries[e].name);
 				goto out;
 			}
 			ret = apply(cfg, opt, entries[e].value, why, sizeof(why));
 			if (ret < 0) {
-				fail(err, errlen, "%s:%u: [%s] %s: %s", path, line, section,
+				vb_errf(err, errlen, "%s:%u: [%s] %s: %s", path, line, section,
 				     opt->key, why);
 				goto out;
 			}
@@ -645,7 +635,7 @@ vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
 			value = option_value(argc, argv, &i,
 					     argv[i][8] == '=' ? argv[i] + 9 : NULL);
 			if (value == NULL || *value == '\0')
-				return fail(err, errlen, "--config needs a file name");
+				return vb_errf(err, errlen, "--config needs a file name");
 			ret = vb_config_load(cfg, value, err, errlen);
 			if (ret < 0)
 				return ret;
@@ -663,14 +653,14 @@ vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
 			if (option_matches(&options[o], argv[i], &inline_value))
 				break;
 		if (o == RTE_DIM(options))
-			return fail(err, errlen, "unknown option '%s' (see --help)", argv[i]);
+			return vb_errf(err, errlen, "unknown option '%s' (see --help)", argv[i]);
 		name = argv[i];
 		value = option_value(argc, argv, &i, inline_value);
 		if (value == NULL)
-			return fail(err, errlen, "%s needs a value", name);
+			return vb_errf(err, errlen, "%s needs a value", name);
 		ret = apply(cfg, &options[o], value, why, sizeof(why));
 		if (ret < 0)
-			return fail(err, errlen, "%s: %s", name, why);
+			return vb_errf(err, errlen, "%s: %s", name, why);
 	}
 	return 0;
 }

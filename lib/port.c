@@ -19,17 +19,6 @@
 /* The largest frame a port must carry: MTU plus Ethernet header and two VLAN tags. */
 #define FRAME_LEN(mtu)		((mtu) + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 
-static int __rte_format_printf(3, 4)
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* A port reference as written: a port id ("0") or an ethdev name ("net_ring0", a PCI address). */
 static int
 lookup_port(const char *ref, uint16_t *port_id)
@@ -90,18 +79,18 @@ vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, siz
 	unsigned int i, j, n = 0;
 
 	if (nb_avail == 0)
-		return fail(err, errlen, "no Ethernet ports: bind NICs to a DPDK driver "
+		return vb_errf(err, errlen, "no Ethernet ports: bind NICs to a DPDK driver "
 			    "(dpdk-devbind.py -b vfio-pci ...) or add virtual ones with --vdev");
 
 	if (cfg->nb_pairs == 0) {
 		if (nb_avail % 2 != 0) {
 			list_ports(known, sizeof(known));
-			return fail(err, errlen, "%u ports (%s) cannot be paired consecutively: "
+			return vb_errf(err, errlen, "%u ports (%s) cannot be paired consecutively: "
 				    "say which to pair with --pairs or [bridge] pairs", nb_avail,
 				    known);
 		}
 		if (nb_avail > VB_MAX_PORTS)
-			return fail(err, errlen, "%u ports, at most %d supported: say which to "
+			return vb_errf(err, errlen, "%u ports, at most %d supported: say which to "
 				    "pair with --pairs", nb_avail, VB_MAX_PORTS);
 		RTE_ETH_FOREACH_DEV(pid)
 			ids[n++] = pid;
@@ -109,7 +98,7 @@ vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, siz
 		for (i = 0; i < cfg->nb_pairs * 2; i++) {
 			if (lookup_port(cfg->pairs[i / 2][i % 2], &ids[n]) != 0) {
 				list_ports(known, sizeof(known));
-				return fail(err, errlen, "pairs: no port '%s' (ports: %s)",
+				return vb_errf(err, errlen, "pairs: no port '%s' (ports: %s)",
 					    cfg->pairs[i / 2][i % 2], known);
 			}
 			n++;
@@ -120,7 +109,7 @@ vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, siz
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (ids[i] == ids[j])
-				return fail(err, errlen, "pairs: port %u %s", ids[i],
+				return vb_errf(err, errlen, "pairs: port %u %s", ids[i],
 					    i / 2 == j / 2 ? "is paired with itself" :
 					    "is in two pairs");
 
@@ -141,7 +130,7 @@ vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
 	for (bp = 0; bp < shm->nb_ports; bp++) {
 		ret = rte_eth_dev_info_get(shm->port[bp].port_id, &info);
 		if (ret != 0)
-			return fail(err, errlen, "port %s: cannot get device info: %s",
+			return vb_errf(err, errlen, "port %s: cannot get device info: %s",
 				    shm->port[bp].name, strerror(-ret));
 		cap = RTE_MIN(cap, (unsigned int)RTE_MIN(info.max_rx_queues, info.max_tx_queues));
 	}
@@ -149,7 +138,7 @@ vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
 	want = cfg->queues != 0 ? cfg->queues :
 		RTE_MAX(1u, (nb_workers + shm->nb_ports - 1) / shm->nb_ports);
 	if (cfg->queues != 0 && want > cap)
-		return fail(err, errlen, "queues = %u, but a port here has at most %u",
+		return vb_errf(err, errlen, "queues = %u, but a port here has at most %u",
 			    want, cap);
 	*nb_queues = (uint16_t)RTE_MIN(want, cap);
 	return 0;
@@ -211,7 +200,7 @@ vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t 
 			n = rte_align32pow2(need[s] + 1) - 1;	/* the ring under the pool is 2^k */
 		} else if (n < need[s]) {
 			vb_pools_free(pools);
-			return fail(err, errlen, "[ports] mbufs = %u is fewer than the %u that "
+			return vb_errf(err, errlen, "[ports] mbufs = %u is fewer than the %u that "
 				    "socket %u's rings, buffers%s and lcore caches can hold: raise "
 				    "it, or set 0 to size it automatically", n, need[s], s,
 				    cfg->mirror ? ", mirror rings" : "");
@@ -219,7 +208,7 @@ vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t 
 		snprintf(name, sizeof(name), "vb_mbufs_%u", s);
 		pools[s] = rte_pktmbuf_pool_create(name, n, POOL_CACHE_SIZE, 0, data_room, s);
 		if (pools[s] == NULL) {
-			fail(err, errlen, "cannot create a pool of %u mbufs of %u bytes on socket "
+			vb_errf(err, errlen, "cannot create a pool of %u mbufs of %u bytes on socket "
 			     "%u: %s (reserve more hugepages, or lower [ports] mbufs)", n,
 			     data_room, s, rte_strerror(rte_errno));
 			vb_pools_free(pools);
@@ -283,12 +272,12 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 
 	ret = rte_eth_dev_info_get(pid, &info);
 	if (ret != 0)
-		return fail(err, errlen, "port %s: cannot get device info: %s", pi->name,
+		return vb_errf(err, errlen, "port %s: cannot get device info: %s", pi->name,
 			    strerror(-ret));
 
 	max_mtu = max_mtu_of(&info);
 	if (cfg->mtu > max_mtu || cfg->mtu < info.min_mtu)
-		return fail(err, errlen, "port %s (%s): MTU %u is outside what it can do "
+		return vb_errf(err, errlen, "port %s (%s): MTU %u is outside what it can do "
 			    "(%u to %u): set [ports] mtu or --mtu within that", pi->name,
 			    pi->driver, cfg->mtu, info.min_mtu, max_mtu);
 
@@ -298,7 +287,7 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
 	if (FRAME_LEN(cfg->mtu) > room) {
 		if (!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
-			return fail(err, errlen, "port %s: frames of %u bytes need scatter, "
+			return vb_errf(err, errlen, "port %s: frames of %u bytes need scatter, "
 				    "which it does not offer", pi->name, FRAME_LEN(cfg->mtu));
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	}
@@ -311,18 +300,18 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
 						    RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 		if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
-			return fail(err, errlen, "port %s (%s) cannot spread frames over %u queues "
+			return vb_errf(err, errlen, "port %s (%s) cannot spread frames over %u queues "
 				    "(no RSS): set [ports] queues = 1", pi->name, pi->driver,
 				    nb_queues);
 	}
 
 	ret = rte_eth_dev_configure(pid, nb_queues, nb_queues, &conf);
 	if (ret != 0)
-		return fail(err, errlen, "port %s (%s): configure with %u queues failed: %s",
+		return vb_errf(err, errlen, "port %s (%s): configure with %u queues failed: %s",
 			    pi->name, pi->driver, nb_queues, strerror(-ret));
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
 	if (ret != 0)
-		return fail(err, errlen, "port %s: descriptor counts: %s", pi->name,
+		return vb_errf(err, errlen, "port %s: descriptor counts: %s", pi->name,
 			    strerror(-ret));
 	if (socket < 0)
 		socket = (int)rte_socket_id();
@@ -334,24 +323,24 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	for (q = 0; q < nb_queues; q++) {
 		ret = rte_eth_rx_queue_setup(pid, q, nb_rxd, socket, &rxconf, pool);
 		if (ret != 0)
-			return fail(err, errlen, "port %s: RX queue %u: %s", pi->name, q,
+			return vb_errf(err, errlen, "port %s: RX queue %u: %s", pi->name, q,
 				    strerror(-ret));
 		ret = rte_eth_tx_queue_setup(pid, q, nb_txd, socket, &txconf);
 		if (ret != 0)
-			return fail(err, errlen, "port %s: TX queue %u: %s", pi->name, q,
+			return vb_errf(err, errlen, "port %s: TX queue %u: %s", pi->name, q,
 				    strerror(-ret));
 	}
 
 	ret = rte_eth_dev_start(pid);
 	if (ret != 0)
-		return fail(err, errlen, "port %s (%s): start failed: %s", pi->name, pi->driver,
+		return vb_errf(err, errlen, "port %s (%s): start failed: %s", pi->name, pi->driver,
 			    strerror(-ret));
 
 	/* A bridge that is not promiscuous silently loses frames to other MACs. */
 	ret = rte_eth_promiscuous_enable(pid);
 	if (ret != 0 && ret != -ENOTSUP) {
 		rte_eth_dev_stop(pid);
-		return fail(err, errlen, "port %s: cannot enable promiscuous mode: %s",
+		return vb_errf(err, errlen, "port %s: cannot enable promiscuous mode: %s",
 			    pi->name, strerror(-ret));
 	}
 	if (rte_eth_promiscuous_get(pid) != 1)

@@ -17,16 +17,7 @@
 
 #include "duptab.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "check.h"
 
 #define TSC_HZ		UINT64_C(3000000000)
 #define US(n)		((uint64_t)(n) * (uint64_t)(TSC_HZ / 1000000))

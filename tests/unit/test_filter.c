@@ -23,18 +23,8 @@
 
 #include "capture.h"
 
-static int failures;
-static unsigned int checks;
 
-#define CHECK(cond, ...) do { \
-	checks++; \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "check.h"
 
 /* ---- frame building ---------------------------------------------------------------------- */
 

@@ -16,16 +16,7 @@
 
 #include "sample.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "check.h"
 
 #define TSC_HZ		UINT64_C(1000000000)	/* 1 tick = 1 ns, to read the numbers */
 
