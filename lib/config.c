@@ -295,7 +295,7 @@ parse_text(const char *text, uint32_t max, bool ifname, char *out, char *why, si
 				return -EINVAL;
 			}
 	}
-	strcpy(out, text);
+	strlcpy(out, text, max + 1);
 	return 0;
 }
 
@@ -464,7 +464,7 @@ read_line(FILE *f, char *buf)
 static int
 scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
 {
-	char buf[MAX_LINE_LEN + 2];
+	char buf[MAX_LINE_LEN + 2] = { 0 };	/* zeroed: the analyser cannot follow read_line */
 	int len, ret = 0;
 
 	while (ret == 0 && (len = read_line(f, buf)) != -1) {

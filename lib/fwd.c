@@ -33,6 +33,8 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 	static const struct vb_fwd_capture no_capture;
 	unsigned int bp, q, w, next = 0;
 
+	if (nb_workers == 0)
+		return -EINVAL;
 	if (cap == NULL)
 		cap = &no_capture;
 	for (w = 0; w < nb_workers; w++) {

@@ -58,7 +58,8 @@ struct vb_fwd_capture {
 /*
  * Spread every (port, queue) direction over the workers, round robin: direction bp on queue
  * q goes out of port peer(bp) on queue q. workers[] must be zeroed, nb_workers long; cap may
- * be NULL. Returns 0, or -E2BIG when a worker would get more than VB_MAX_PATHS paths.
+ * be NULL. Returns 0, -EINVAL without workers, or -E2BIG when a worker would get more than
+ * VB_MAX_PATHS paths.
  */
 int vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 		const struct vb_fwd_capture *cap, struct vb_worker *workers,

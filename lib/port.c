@@ -127,6 +127,8 @@ vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
 	struct rte_eth_dev_info info;
 	int ret;
 
+	if (shm->nb_ports == 0)
+		return vb_errf(err, errlen, "no ports to give queues to");
 	for (bp = 0; bp < shm->nb_ports; bp++) {
 		ret = rte_eth_dev_info_get(shm->port[bp].port_id, &info);
 		if (ret != 0)

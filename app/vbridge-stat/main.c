@@ -40,6 +40,7 @@
 #define DEFAULT_PREFIX		"rte"	/* EAL's, and so vbridge's, default --file-prefix */
 #define SLEEP_STEP_NS		(50 * 1000 * 1000)	/* liveness checks while sleeping */
 #define ATTACH_WAIT_NS		(2000ULL * 1000 * 1000)	/* a vbridge still starting up */
+#define ATTACH_STEP_NS		(100ULL * 1000 * 1000)
 #define MAX_EAL_ARGS		16
 #define FOLLOW_INTERVAL_S	0.2	/* --follow: rings hold 512 samples, 1000/s at most */
 
@@ -135,6 +136,10 @@ parse_seconds(const char *arg, const char *name, double min, double max, double 
 	char *end;
 	double v;
 
+	if (arg == NULL) {
+		fprintf(stderr, "vbridge-stat: %s needs a value\n", name);
+		return -1;
+	}
 	errno = 0;
 	v = strtod(arg, &end);
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v) || v < min || v > max) {
@@ -152,6 +157,10 @@ parse_ulong(const char *arg, const char *name, unsigned long max, unsigned long 
 	unsigned long v;
 	char *end;
 
+	if (arg == NULL) {
+		fprintf(stderr, "vbridge-stat: %s needs a value\n", name);
+		return -1;
+	}
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v > max) {
@@ -211,7 +220,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->view = VIEW_SAMPLES;
 			break;
 		case 'p':
-			if (optarg[0] == '\0') {
+			if (optarg == NULL || optarg[0] == '\0') {
 				fprintf(stderr, "vbridge-stat: --pcapng needs a file name (- for "
 					"stdout)\n");
 				return -1;
@@ -243,7 +252,7 @@ parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			break;
 		case 'f':
-			if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+			if (optarg == NULL || optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
 				fprintf(stderr, "vbridge-stat: --file-prefix '%s': give the name "
 					"vbridge was started with, not a path\n", optarg);
 				return -1;
@@ -382,11 +391,12 @@ primary_worker_cpus(int pid, cpu_set_t *workers)
 	while ((de = readdir(dir)) != NULL) {
 		cpu_set_t set;
 		FILE *f;
-		int tid = atoi(de->d_name);
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
 
-		if (tid <= 0)
+		if (*end != '\0' || tid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+		snprintf(path, sizeof(path), "/proc/%d/task/%ld/comm", pid, tid);
 		f = fopen(path, "r");
 		if (f == NULL)
 			continue;
@@ -395,7 +405,7 @@ primary_worker_cpus(int pid, cpu_set_t *workers)
 		fclose(f);
 		if (strncmp(comm, "lcore-worker", 12) != 0 && strncmp(comm, "dpdk-worker", 11) != 0)
 			continue;
-		if (sched_getaffinity(tid, sizeof(set), &set) == 0)
+		if (sched_getaffinity((pid_t)tid, sizeof(set), &set) == 0)
 			CPU_OR(workers, workers, &set);
 	}
 	closedir(dir);
@@ -532,8 +542,8 @@ attach(const char *prefix)
 		if ((rte_errno != ENOENT && version != 0) || waited >= ATTACH_WAIT_NS ||
 		    quitting())
 			break;
-		sleep_ns(100 * 1000 * 1000);
-		waited += 100 * 1000 * 1000;
+		sleep_ns(ATTACH_STEP_NS);
+		waited += ATTACH_STEP_NS;
 	}
 	if (rte_errno == ENOENT)
 		fprintf(stderr, "vbridge-stat: a DPDK primary runs with file prefix '%s' but it "

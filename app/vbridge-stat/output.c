@@ -655,7 +655,7 @@ prom_port(FILE *f, const char *name, const char *port, const char *label, const 
 {
 	fprintf(f, "%s{port=", name);
 	prom_label(f, port);
-	if (label != NULL) {
+	if (label != NULL && value != NULL) {
 		fprintf(f, ",%s=", label);
 		prom_label(f, value);
 	}
