@@ -132,6 +132,34 @@ on_signal(int sig __rte_unused)
 	vb_fwd_request_stop();
 }
 
+static void
+on_cleanup_stuck(int sig __rte_unused)
+{
+	static const char msg[] = "vbridge: stopped and counted, but DPDK's clean-up is stuck "
+		"(a secondary process killed while attaching holds its lock); exiting anyway\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_SUCCESS);
+	_exit(EXIT_SUCCESS);
+}
+
+/*
+ * Forwarding has stopped and the final counters are out; what is left (freeing memzones,
+ * EAL clean-up) takes DPDK's shared memory lock, which a monitor killed in the middle of its
+ * own EAL start can leave held for good. Then waiting would break the promise that SIGTERM
+ * ends vbridge: give the clean-up two seconds.
+ */
+static void
+arm_cleanup_watchdog(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_cleanup_stuck;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(2);
+}
+
 /* What to tell the user when EAL refuses to start; returns the exit status. */
 static int
 eal_failed(void)
@@ -386,8 +414,10 @@ cleanup:
 	capture_free(&cap);
 	if (shm != NULL)
 		vb_ports_close(shm, started);
-	if (shm != NULL && status == EXIT_SUCCESS)
+	if (shm != NULL && status == EXIT_SUCCESS) {
 		print_counters(shm);
+		arm_cleanup_watchdog();
+	}
 	vb_pdump_stop();
 	vb_telemetry_unregister();
 	vb_shm_free(shm);
