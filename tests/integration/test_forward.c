@@ -9,6 +9,8 @@
  *   - a lone frame leaves by the drain timer, without a burst to fill;
  *   - the scenario: a reflected ARP request, the MAC move and the would-be-filtered reply
  *     are counted and sampled, and the reply is forwarded;
+ *   - link-fault propagation takes the peer down and up again, without bouncing back;
+ *   - link-fault propagation takes the peer down and up again, without bouncing back;
  *   - a stop request ends the loop promptly.
  */
 #include <stdio.h>
@@ -356,6 +358,55 @@ test_scenario(const struct vb_shm *shm)
 }
 
 static int
+link_of(uint16_t port_id)
+{
+	struct rte_eth_link link;
+
+	return rte_eth_link_get_nowait(port_id, &link) == 0 ? link.link_status : -1;
+}
+
+/*
+ * A port going down takes its peer down, and up again when it returns; the peer's own
+ * "down" is not bounced back to its cause. net_ring can set its link (reported state only).
+ */
+static void
+test_link_propagation(struct vb_shm *shm)
+{
+	const uint16_t a = shm->port[0].port_id, b = shm->port[1].port_id;
+
+	vb_ports_probe_link_control(shm);
+	CHECK(shm->port[0].can_set_link && shm->port[1].can_set_link,
+	      "net_ring ports should be able to set their link");
+	vb_ports_poll_links(shm, true);
+	CHECK(shm->port[0].link_up == 1 && shm->port[1].link_up == 1,
+	      "links at start: %u %u, expected up up", shm->port[0].link_up, shm->port[1].link_up);
+
+	rte_eth_dev_set_link_down(a);		/* the cable of port 0 pulled */
+	vb_ports_poll_links(shm, true);		/* sees 0 down, takes 1 down */
+	vb_ports_poll_links(shm, true);		/* sees 1 down: forced, not bounced back */
+	CHECK(link_of(b) == 0 && shm->port[1].link_forced_down == 1 && shm->port[1].link_up == 0,
+	      "after port 0 went down: peer link %d forced %u published %u, expected 0 1 0",
+	      link_of(b), shm->port[1].link_forced_down, shm->port[1].link_up);
+	CHECK(shm->port[0].link_forced_down == 0,
+	      "port 0 marked forced down: its peer's forced fault bounced back");
+
+	rte_eth_dev_set_link_up(a);		/* the cable back */
+	vb_ports_poll_links(shm, true);
+	vb_ports_poll_links(shm, true);
+	CHECK(link_of(a) == 1 && link_of(b) == 1 && shm->port[1].link_forced_down == 0 &&
+	      shm->port[0].link_up == 1 && shm->port[1].link_up == 1,
+	      "after port 0 came back: links %d %d, peer forced %u, expected 1 1 0",
+	      link_of(a), link_of(b), shm->port[1].link_forced_down);
+
+	/* Without propagation a fault stays where it is. */
+	rte_eth_dev_set_link_down(a);
+	vb_ports_poll_links(shm, false);
+	CHECK(link_of(b) == 1, "propagation off, yet the peer went down");
+	rte_eth_dev_set_link_up(a);
+	vb_ports_poll_links(shm, false);
+}
+
+static int
 setup_rings(void)
 {
 	char name[32];
@@ -468,7 +519,10 @@ main(int argc, char **argv)
 	/* 4. The fault that started the project, seen by the classifier. */
 	test_scenario(shm);
 
-	/* 5. A stop request ends the loop promptly, with nothing left held. */
+	/* 5. Link-fault propagation, as the main lcore's housekeeping does it. */
+	test_link_propagation(shm);
+
+	/* 6. A stop request ends the loop promptly, with nothing left held. */
 	t0 = rte_get_timer_cycles();
 	vb_fwd_request_stop();
 	rte_eal_wait_lcore(worker_lcore);
