@@ -10,7 +10,6 @@
  *   - the scenario: a reflected ARP request, the MAC move and the would-be-filtered reply
  *     are counted and sampled, and the reply is forwarded;
  *   - link-fault propagation takes the peer down and up again, without bouncing back;
- *   - link-fault propagation takes the peer down and up again, without bouncing back;
  *   - a stop request ends the loop promptly.
  */
 #include <stdio.h>
