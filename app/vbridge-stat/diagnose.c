@@ -484,7 +484,7 @@ rule_reflected(const struct vb_stat_snap *snap, const struct vb_stat_delta *delt
 {
 	struct vb_stat_finding *f;
 	struct flagged fl;
-	char who[96], mac[48], delay[48], rec[48], ev[128];
+	char who[96], mac[48], delay[48], rec[48], ev[256];
 	double min_us = 0, median_us = 0;
 	unsigned int i, matched;
 
