@@ -662,6 +662,32 @@ prom_port(FILE *f, const char *name, const char *port, const char *label, const 
 	fprintf(f, "} %" PRIu64 "\n", v);
 }
 
+/*
+ * A family of the PMD's counters, one sample per port it could be read from: with a tx
+ * offset, labelled direction rx and tx; without (SIZE_MAX), one unlabelled sample.
+ */
+static void
+prom_ethdev(FILE *f, const struct vb_stat_snap *snap, const char *name, const char *help,
+	    size_t rx_off, size_t tx_off)
+{
+	unsigned int i;
+
+	prom_family(f, name, "counter", help);
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+		const char *eth = (const char *)&p->eth;
+
+		if (p->eth.error != 0)
+			continue;
+		if (tx_off == SIZE_MAX) {
+			prom_port(f, name, p->name, NULL, NULL, *(const uint64_t *)(eth + rx_off));
+			continue;
+		}
+		prom_port(f, name, p->name, "direction", "rx", *(const uint64_t *)(eth + rx_off));
+		prom_port(f, name, p->name, "direction", "tx", *(const uint64_t *)(eth + tx_off));
+	}
+}
+
 /* A family with one sample per port, values at a fixed offset of struct vb_stat_port. */
 static void
 prom_per_port(FILE *f, const struct vb_stat_snap *snap, const char *name, const char *help,
@@ -859,55 +885,22 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 				  vb_drop_reason_name(r), snap->port[i].dir.drop_bytes[r]);
 
 	/* The PMD's counters, for the ports a secondary process can read them from. */
-	prom_family(f, "vbridge_ethdev_frames_total", "counter",
-		    "Frames the PMD counted (ipackets, opackets).");
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-
-		if (p->eth.error != 0)
-			continue;
-		prom_port(f, "vbridge_ethdev_frames_total", p->name, "direction", "rx",
-			  p->eth.ipackets);
-		prom_port(f, "vbridge_ethdev_frames_total", p->name, "direction", "tx",
-			  p->eth.opackets);
-	}
-	prom_family(f, "vbridge_ethdev_bytes_total", "counter",
-		    "Bytes the PMD counted (ibytes, obytes).");
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-
-		if (p->eth.error != 0)
-			continue;
-		prom_port(f, "vbridge_ethdev_bytes_total", p->name, "direction", "rx",
-			  p->eth.ibytes);
-		prom_port(f, "vbridge_ethdev_bytes_total", p->name, "direction", "tx",
-			  p->eth.obytes);
-	}
-	prom_family(f, "vbridge_ethdev_errors_total", "counter",
+	prom_ethdev(f, snap, "vbridge_ethdev_frames_total",
+		    "Frames the PMD counted (ipackets, opackets).",
+		    offsetof(struct vb_stat_ethdev, ipackets), offsetof(struct vb_stat_ethdev, opackets));
+	prom_ethdev(f, snap, "vbridge_ethdev_bytes_total",
+		    "Bytes the PMD counted (ibytes, obytes).",
+		    offsetof(struct vb_stat_ethdev, ibytes), offsetof(struct vb_stat_ethdev, obytes));
+	prom_ethdev(f, snap, "vbridge_ethdev_errors_total",
 		    "Erroneous frames received (direction rx, ierrors) or failed transmissions "
-		    "(direction tx, oerrors) the PMD counted.");
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-
-		if (p->eth.error != 0)
-			continue;
-		prom_port(f, "vbridge_ethdev_errors_total", p->name, "direction", "rx",
-			  p->eth.ierrors);
-		prom_port(f, "vbridge_ethdev_errors_total", p->name, "direction", "tx",
-			  p->eth.oerrors);
-	}
-	prom_family(f, "vbridge_ethdev_missed_frames_total", "counter",
-		    "Frames the NIC dropped because its receive ring was full (imissed).");
-	for (i = 0; i < snap->nb_ports; i++)
-		if (snap->port[i].eth.error == 0)
-			prom_port(f, "vbridge_ethdev_missed_frames_total", snap->port[i].name,
-				  NULL, NULL, snap->port[i].eth.imissed);
-	prom_family(f, "vbridge_ethdev_rx_nombuf_total", "counter",
-		    "Receive mbuf allocation failures (rx_nombuf).");
-	for (i = 0; i < snap->nb_ports; i++)
-		if (snap->port[i].eth.error == 0)
-			prom_port(f, "vbridge_ethdev_rx_nombuf_total", snap->port[i].name,
-				  NULL, NULL, snap->port[i].eth.rx_nombuf);
+		    "(direction tx, oerrors) the PMD counted.",
+		    offsetof(struct vb_stat_ethdev, ierrors), offsetof(struct vb_stat_ethdev, oerrors));
+	prom_ethdev(f, snap, "vbridge_ethdev_missed_frames_total",
+		    "Frames the NIC dropped because its receive ring was full (imissed).",
+		    offsetof(struct vb_stat_ethdev, imissed), SIZE_MAX);
+	prom_ethdev(f, snap, "vbridge_ethdev_rx_nombuf_total",
+		    "Receive mbuf allocation failures (rx_nombuf).",
+		    offsetof(struct vb_stat_ethdev, rx_nombuf), SIZE_MAX);
 
 	prom_classifier(f, snap);
 	prom_capture(f, snap);
