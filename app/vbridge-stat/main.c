@@ -41,6 +41,7 @@
 #define SLEEP_STEP_NS		(50 * 1000 * 1000)	/* liveness checks while sleeping */
 #define ATTACH_WAIT_NS		(2000ULL * 1000 * 1000)	/* a vbridge still starting up */
 #define ATTACH_STEP_NS		(100ULL * 1000 * 1000)
+#define ATTACH_STUCK_S		10	/* rte_eal_init() longer than this: a stuck lock */
 #define MAX_EAL_ARGS		16
 #define FOLLOW_INTERVAL_S	0.2	/* --follow: rings hold 512 samples, 1000/s at most */
 
@@ -436,6 +437,20 @@ choose_lcore(int primary_pid)
 	return first < 0 ? 0 : first;
 }
 
+
+static void
+on_attach_stuck(int sig __rte_unused)
+{
+	static const char msg[] = "vbridge-stat: attaching is stuck inside DPDK: a monitor or "
+		"other secondary process killed while it was attaching left DPDK's memory lock "
+		"held. Forwarding is not affected and telemetry still works (dpdk-telemetry.py "
+		"-f PREFIX); restarting vbridge clears it.\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_RUNTIME);
+	_exit(EXIT_RUNTIME);
+}
+
 /*
  * Start EAL as a secondary of the vbridge with this prefix. The arguments, and why:
  * --proc-type=secondary  never "auto": a monitor must not become a primary of its own;
@@ -456,6 +471,8 @@ eal_start(const struct options *o, const char *prog, long lcore)
 	char *log_buf = NULL;
 	size_t off = 0;
 	size_t log_len = 0;
+	sigset_t block, saved;
+	struct sigaction sa;
 	FILE *log;
 	int argc = 0, ret, err, i;
 
@@ -477,8 +494,25 @@ eal_start(const struct options *o, const char *prog, long lcore)
 	log = open_memstream(&log_buf, &log_len);
 	if (log != NULL)
 		rte_openlog_stream(log);
+	/*
+	 * A secondary that dies inside rte_eal_init() can leave DPDK's shared memory lock held
+	 * for good (DPDK 22.11): later monitors then block in it. So Ctrl-C waits until the
+	 * attach is over, and an attach stuck behind such a lock ends with a message, not a hang.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_attach_stuck;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(ATTACH_STUCK_S);
 	ret = rte_eal_init(argc, argv);
 	err = rte_errno;
+	alarm(0);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	rte_openlog_stream(NULL);	/* stderr again */
 	if (log != NULL)
 		fclose(log);
