@@ -115,6 +115,8 @@ static inline uint64_t
 classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
 {
 	const struct vb_cls_ctx *cls = &p->cls;
+	/* Read once: the classifier's calls could alias p, so the compiler would reload it. */
+	const struct vb_filter *sample_filter = p->sample_filter;
 	uint64_t bytes = 0, sampled = 0;
 	uint32_t f;
 	int i;
@@ -129,7 +131,7 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
 		f = vb_cls_frame(cls, frame, m->data_len, m->pkt_len, now);
-		if (unlikely(p->sample_filter != NULL) && vb_filter_match(p->sample_filter, m)) {
+		if (unlikely(sample_filter != NULL) && vb_filter_match(sample_filter, m)) {
 			sampled++;
 			if ((f & cls->sample_mask) == 0)
 				vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,

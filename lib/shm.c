@@ -17,6 +17,18 @@ static const char * const drop_reason_names[VB_DROP_REASONS] = {
 };
 
 const char *
+vb_state_name(uint32_t state)
+{
+	static const char * const names[] = {
+		[VB_STATE_STARTING] = "starting",
+		[VB_STATE_RUNNING] = "running",
+		[VB_STATE_STOPPING] = "stopping",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "unknown";
+}
+
+const char *
 vb_drop_reason_name(enum vb_drop_reason reason)
 {
 	return (unsigned int)reason < VB_DROP_REASONS ? drop_reason_names[reason] : "unknown";
@@ -99,6 +111,9 @@ vb_shm_create(const struct vb_config *cfg, unsigned int nb_workers)
 	shm->primary_pid = getpid();
 	shm->state = VB_STATE_STARTING;
 	shm->nb_workers = nb_workers;
+	shm->burst = cfg->burst;
+	shm->drain_us = cfg->drain_us;
+	shm->link_propagation = cfg->link_propagation;
 	shm->cls = ci;
 	shm->mirror_enabled = cfg->mirror;
 	strlcpy(shm->mirror_iface, cfg->mirror_iface, sizeof(shm->mirror_iface));

@@ -156,6 +156,9 @@ vb_ctr_read(const uint64_t *ctr)
 	return __atomic_load_n(ctr, __ATOMIC_RELAXED);
 }
 
+/* Name of a run state ("starting", "running", "stopping"; "unknown" out of range). */
+const char *vb_state_name(uint32_t state);
+
 /* Name of a drop reason, as printed, served by telemetry and exported. */
 const char *vb_drop_reason_name(enum vb_drop_reason reason);
 

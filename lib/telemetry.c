@@ -27,12 +27,6 @@ shm_get(void)
 	return __atomic_load_n(&tel_shm, __ATOMIC_ACQUIRE);
 }
 
-static const char * const state_names[] = {
-	[VB_STATE_STARTING] = "starting",
-	[VB_STATE_RUNNING] = "running",
-	[VB_STATE_STOPPING] = "stopping",
-};
-
 static int
 parse_port(const struct vb_shm *shm, const char *params, unsigned int *bp)
 {
@@ -61,8 +55,7 @@ handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "version", VB_VERSION);
 	rte_tel_data_add_dict_int(d, "pid", shm->primary_pid);
-	rte_tel_data_add_dict_string(d, "state", state < RTE_DIM(state_names) ?
-				     state_names[state] : "unknown");
+	rte_tel_data_add_dict_string(d, "state", vb_state_name(state));
 	rte_tel_data_add_dict_u64(d, "uptime_s",
 				  (rte_get_tsc_cycles() - shm->start_tsc) / shm->tsc_hz);
 	rte_tel_data_add_dict_u64(d, "layout_version", shm->layout_version);

@@ -14,18 +14,6 @@
 #include "classify.h"
 #include "stat.h"
 
-const char *
-vb_stat_state_name(uint32_t state)
-{
-	static const char * const names[] = {
-		[VB_STATE_STARTING] = "starting",
-		[VB_STATE_RUNNING] = "running",
-		[VB_STATE_STOPPING] = "stopping",
-	};
-
-	return state < RTE_DIM(names) ? names[state] : "unknown";
-}
-
 uint64_t
 vb_stat_sample_unix_ns(const struct vb_stat_snap *snap, uint64_t tsc)
 {

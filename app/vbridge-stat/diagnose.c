@@ -105,8 +105,8 @@ rule_primary(const struct vb_stat_snap *snap, const struct vb_stat_delta *delta 
 		if (f == NULL)
 			return;
 		text(f, "vbridge is %s, not forwarding yet or any more.",
-		     vb_stat_state_name(snap->state));
-		evidence(f, "pid %d, state %s", snap->pid, vb_stat_state_name(snap->state));
+		     vb_state_name(snap->state));
+		evidence(f, "pid %d, state %s", snap->pid, vb_state_name(snap->state));
 	}
 }
 

@@ -88,7 +88,7 @@ print_header(FILE *f, const struct vb_stat_snap *snap)
 
 	fprintf(f, "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, drain %u us, "
 		"link propagation %s; shared layout %u\n", snap->pid,
-		vb_stat_state_name(snap->state), duration(uptime_ns(snap), up, sizeof(up)),
+		vb_state_name(snap->state), duration(uptime_ns(snap), up, sizeof(up)),
 		snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
 		snap->link_propagation ? "on" : "off", snap->layout_version);
 }
@@ -556,7 +556,7 @@ vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 
 	j_open(&j, "primary", '{');
 	j_int(&j, "pid", snap->pid);
-	j_str(&j, "state", vb_stat_state_name(snap->state));
+	j_str(&j, "state", vb_state_name(snap->state));
 	j_u64(&j, "start_unix_ns", snap->start_unix_ns);
 	j_double(&j, "uptime_s", uptime_ns(snap) / 1e9, 3);
 	j_double(&j, "heartbeat_age_s", snap->heartbeat_age_ns / 1e9, 3);
@@ -813,7 +813,7 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 	snprintf(pid, sizeof(pid), "%d", snap->pid);
 	snprintf(lv, sizeof(lv), "%u", snap->layout_version);
 	fprintf(f, "vbridge_info{pid=\"%s\",layout_version=\"%s\",state=", pid, lv);
-	prom_label(f, vb_stat_state_name(snap->state));
+	prom_label(f, vb_state_name(snap->state));
 	fprintf(f, "} 1\n");
 	prom_family(f, "vbridge_start_time_seconds", "gauge",
 		    "Unix time at which vbridge started.");

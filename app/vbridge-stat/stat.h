@@ -193,7 +193,6 @@ double vb_stat_busy_lifetime(const struct vb_stat_worker *w);
 
 /* decode.c: pure functions of a sample, no DPDK calls */
 
-const char *vb_stat_state_name(uint32_t state);
 
 /* The sample's time as ns since the Unix epoch, from the primary's TSC and wall-clock pair. */
 uint64_t vb_stat_sample_unix_ns(const struct vb_stat_snap *snap, uint64_t tsc);

@@ -331,9 +331,6 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		goto cleanup;
 	}
-	shm->burst = cfg.burst;
-	shm->drain_us = cfg.drain_us;
-	shm->link_propagation = cfg.link_propagation;
 
 	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
 	if (ret == 0)
