@@ -449,6 +449,7 @@ main(int argc, char **argv)
 	unsigned int lcore, p, i;
 	uint64_t f0, f1, t0, t1, pre;
 	double cpu;
+	unsigned int started;
 	uint16_t nb_queues;
 	char err[256], name[32];
 	int ret;
@@ -503,13 +504,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_fwd: no memory for the shared counters\n");
 		return 1;
 	}
-	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
-	if (ret == 0)
-		ret = vb_ports_queue_count(&cfg, shm, 1, &nb_queues, err, sizeof(err));
-	if (ret == 0)
-		ret = vb_pools_create(&cfg, shm, nb_queues, 1, pools, err, sizeof(err));
-	for (p = 0; ret == 0 && p < shm->nb_ports; p++)
-		ret = vb_port_start(&cfg, shm, p, nb_queues, pools, err, sizeof(err));
+	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
 	if (ret == 0)
 		ret = VB_BENCH_PLAN(&cfg, shm, nb_queues, worker, 1);
 	if (ret != 0) {

@@ -361,6 +361,28 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	return 0;
 }
 
+int
+vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int nb_workers,
+	       struct rte_mempool *pools[], uint16_t *nb_queues, unsigned int *started,
+	       char *err, size_t errlen)
+{
+	unsigned int bp;
+	int ret;
+
+	*started = 0;
+	ret = vb_ports_resolve(cfg, shm, err, errlen);
+	if (ret == 0)
+		ret = vb_ports_queue_count(cfg, shm, nb_workers, nb_queues, err, errlen);
+	if (ret == 0)
+		ret = vb_pools_create(cfg, shm, *nb_queues, nb_workers, pools, err, errlen);
+	for (bp = 0; ret == 0 && bp < shm->nb_ports; bp++) {
+		ret = vb_port_start(cfg, shm, bp, *nb_queues, pools, err, errlen);
+		if (ret == 0)
+			(*started)++;
+	}
+	return ret;
+}
+
 void
 vb_ports_close(struct vb_shm *shm, unsigned int nb)
 {

@@ -48,6 +48,16 @@ void vb_pools_free(struct rte_mempool *pools[]);
 int vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 		uint16_t nb_queues, struct rte_mempool *pools[], char *err, size_t errlen);
 
+/*
+ * The whole port set-up, in order: resolve the pairs, count queues, create the pools, start
+ * every port. *started says how many ports to close later, also after a failure.
+ * Returns 0, -EINVAL for what the configuration asks that cannot be (a usage error), or
+ * another -errno for a runtime failure; the message is in err.
+ */
+int vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int nb_workers,
+		   struct rte_mempool *pools[], uint16_t *nb_queues, unsigned int *started,
+		   char *err, size_t errlen);
+
 /* Stop and close the first nb bridge ports, logging what fails. */
 void vb_ports_close(struct vb_shm *shm, unsigned int nb);
 

@@ -332,27 +332,12 @@ main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
-	if (ret == 0)
-		ret = vb_ports_queue_count(&cfg, shm, nb_workers, &nb_queues, err, sizeof(err));
-	if (ret != 0) {
-		fprintf(stderr, "vbridge: %s\n", err);
-		status = EXIT_USAGE;
-		goto cleanup;
-	}
-	ret = vb_pools_create(&cfg, shm, nb_queues, nb_workers, pools, err, sizeof(err));
+	ret = vb_ports_setup(&cfg, shm, nb_workers, pools, &nb_queues, &started, err,
+			     sizeof(err));
 	if (ret != 0) {
 		fprintf(stderr, "vbridge: %s\n", err);
 		status = ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		goto cleanup;
-	}
-	for (bp = 0; bp < shm->nb_ports; bp++, started++) {
-		ret = vb_port_start(&cfg, shm, bp, nb_queues, pools, err, sizeof(err));
-		if (ret != 0) {
-			fprintf(stderr, "vbridge: %s\n", err);
-			status = ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-			goto cleanup;
-		}
 	}
 	if (cfg.link_propagation)
 		vb_ports_probe_link_control(shm);

@@ -437,6 +437,7 @@ main(int argc, char **argv)
 	struct vb_shm *shm;
 	uint64_t bytes = 0, t0;
 	unsigned int n, i, worker_lcore;
+	unsigned int started;
 	uint16_t nb_queues;
 	char err[256];
 	int ret;
@@ -467,13 +468,7 @@ main(int argc, char **argv)
 		printf("FAIL: no memory for the shared counters or the worker\n");
 		return 1;
 	}
-	ret = vb_ports_resolve(&cfg, shm, err, sizeof(err));
-	if (ret == 0)
-		ret = vb_ports_queue_count(&cfg, shm, 1, &nb_queues, err, sizeof(err));
-	if (ret == 0)
-		ret = vb_pools_create(&cfg, shm, nb_queues, 1, pools, err, sizeof(err));
-	for (i = 0; ret == 0 && i < shm->nb_ports; i++)
-		ret = vb_port_start(&cfg, shm, i, nb_queues, pools, err, sizeof(err));
+	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
 	if (ret == 0)
 		ret = vb_fwd_plan(&cfg, shm, nb_queues, NULL, worker, 1);
 	if (ret != 0) {
