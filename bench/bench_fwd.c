@@ -43,12 +43,6 @@
 #include "port.h"
 #include "shm.h"
 
-/* vb_fwd_plan() gains a capture argument with lib/capture.h; the bench captures nothing. */
-#if __has_include("capture.h")
-#define VB_BENCH_PLAN(cfg, shm, nq, w, nw) vb_fwd_plan(cfg, shm, nq, NULL, w, nw)
-#else
-#define VB_BENCH_PLAN(cfg, shm, nq, w, nw) vb_fwd_plan(cfg, shm, nq, w, nw)
-#endif
 
 #define FRAMES_PER_DIR	1024	/* frames circulating in each direction */
 #define RING_SIZE	2048
@@ -506,7 +500,7 @@ main(int argc, char **argv)
 	}
 	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
 	if (ret == 0)
-		ret = VB_BENCH_PLAN(&cfg, shm, nb_queues, worker, 1);
+		ret = vb_fwd_plan(&cfg, shm, nb_queues, NULL, worker, 1);	/* no capture */
 	if (ret != 0) {
 		fprintf(stderr, "bench_fwd: set-up: %s\n", err);
 		return 1;
