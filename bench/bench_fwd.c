@@ -43,7 +43,6 @@
 #include "port.h"
 #include "shm.h"
 
-
 #define FRAMES_PER_DIR	1024	/* frames circulating in each direction */
 #define RING_SIZE	2048
 #define FRAME_ROOM	(2048 + RTE_PKTMBUF_HEADROOM)
