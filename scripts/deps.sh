@@ -11,7 +11,10 @@ packages=(
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libbsd-dev
 	python3 python3-scapy
 	iproute2 iputils-ping arping ethtool tcpdump tshark iperf3 procps
+	scdoc man-db systemd
 )
+# scdoc builds the man pages, man-db's man shows them; systemd gives systemd-analyze (the units
+# are verified in the unit suite).
 # promtool (in Debian's prometheus package; no daemon is started) checks vbridge-stat's
 # Prometheus output.
 [ "${1:-}" = "--test" ] && packages+=(prometheus)

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `meson install --destdir` of this build: the programs in bindir, the documented
+# configuration in sysconfdir/vbridge, the systemd units where systemd looks for this prefix,
+# the man pages with every option of --help; and `systemd-analyze verify` accepts the units
+# as installed (their ExecStart= must name the installed programs).
+# Usage: test_install.sh BUILD_DIR SOURCE_DIR
+set -u
+build=$1 src=$2
+skip() { echo "SKIP: $*"; exit 77; }
+command -v meson >/dev/null || skip "meson not in PATH"
+command -v python3 >/dev/null || skip "python3 missing"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0 n=0
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+check() { n=$((n + 1)); "$@" || fail "$*"; }
+
+if ! meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >"$tmp/log" 2>&1; then
+	cat "$tmp/log"
+	echo "FAIL: meson install"
+	exit 1
+fi
+
+# Where the build's options say each part goes.
+eval "$(meson introspect --buildoptions "$build" | python3 -c '
+import json, sys
+o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
+p = o["prefix"]
+j = lambda d: d if d.startswith("/") else p + "/" + d
+print("prefix=%s bindir=%s sysconfdir=%s mandir=%s unitdir=%s man=%s" % (p, j(o["bindir"]),
+      j(o["sysconfdir"]), j(o["mandir"]), o["systemdsystemunitdir"], o["man"]))')"
+if [ -z "$unitdir" ]; then
+	unitdir=$prefix/lib/systemd/system
+	[ "$prefix" = /usr ] && unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /usr/lib/systemd/system)
+fi
+root=$tmp/root
+
+want=("$bindir/vbridge" "$bindir/vbridge-stat" "$sysconfdir/vbridge/vbridge.ini"
+	"$sysconfdir/vbridge/vbridge.env" "$unitdir/vbridge.service")
+have_man=0
+if [ -f "$build/docs/man/vbridge.8" ]; then
+	have_man=1
+	want+=("$mandir/man8/vbridge.8" "$mandir/man8/vbridge-stat.8")
+elif [ "$man" = enabled ]; then
+	fail "man pages enabled but not built"
+fi
+for f in "${want[@]}"; do
+	check test -f "$root$f"
+done
+check test -x "$root$bindir/vbridge"
+check test -x "$root$bindir/vbridge-stat"
+# Nothing else: no test program, no static library, no benchmark.
+(cd "$root" && find . -type f | sed 's/^\.//' | sort) >"$tmp/installed"
+printf '%s\n' "${want[@]}" | sort >"$tmp/wanted"
+n=$((n + 1))
+if ! diff -u "$tmp/wanted" "$tmp/installed"; then
+	fail "installed files differ from the expected list (- expected, + installed)"
+fi
+check cmp -s "$src/config/vbridge.ini" "$root$sysconfdir/vbridge/vbridge.ini"
+
+# The units name the installed paths, not the build tree.
+for u in "$root$unitdir"/*.service; do
+	n=$((n + 1))
+	grep -q "^ExecStart=$bindir/" "$u" || fail "$(basename "$u"): ExecStart is not in $bindir"
+	n=$((n + 1))
+	grep -q '@[a-z]*@' "$u" && fail "$(basename "$u"): unsubstituted @variable@"
+done
+
+# Every option --help prints is in the man page.
+if [ "$have_man" -eq 1 ]; then
+	for p in vbridge vbridge-stat; do
+		page=$(MANWIDTH=200 man -l "$root$mandir/man8/$p.8" 2>/dev/null)
+		n=$((n + 1))
+		[ -n "$page" ] || { fail "man -l $p.8 shows nothing"; continue; }
+		for o in $("$build/app/$p/$p" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
+			n=$((n + 1))
+			grep -qF -- "$o" <<<"$page" || fail "$p.8 lacks $o"
+		done
+	done
+fi
+
+# systemd-analyze verify in the installed tree: --root makes ExecStart= resolve there; the
+# root needs systemd's own units (sysinit.target ...) and Debian's dpdk.service beside ours.
+if command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ]; then
+	mkdir -p "$root/lib/systemd"
+	cp -a /lib/systemd/system "$root/lib/systemd/" 2>/dev/null
+	[ -f "$root/lib/systemd/system/dpdk.service" ] ||
+		echo "note: no dpdk.service on this machine (Debian package dpdk); verify will say so"
+	man_arg=--man=no
+	[ "$have_man" -eq 1 ] && man_arg=--man=yes
+	for u in "$root$unitdir"/*.service; do
+		n=$((n + 1))
+		if ! MANPATH=$root$mandir systemd-analyze verify $man_arg --root="$root" \
+			"$unitdir/$(basename "$u")" >"$tmp/verify" 2>&1; then
+			cat "$tmp/verify"
+			fail "systemd-analyze verify $(basename "$u")"
+		elif [ -s "$tmp/verify" ]; then
+			cat "$tmp/verify"
+			fail "systemd-analyze verify $(basename "$u") warned"
+		fi
+	done
+else
+	echo "note: systemd-analyze missing: units not verified"
+fi
+
+echo "install: $n checks, $failed failed"
+[ "$failed" -eq 0 ]
