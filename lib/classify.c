@@ -123,7 +123,8 @@ parse_ipv6(const uint8_t *p, uint32_t n, struct vb_cls *out)
 	uint8_t type;
 
 	out->flags |= VB_CLS_IPV6;
-	if (n < IPV6_HLEN) {
+	/* RFC 8200: a header whose version is not 6 is not IPv6, whatever the EtherType says */
+	if (n < IPV6_HLEN || (p[0] >> 4) != 6) {
 		out->flags |= VB_CLS_MALFORMED;
 		return;
 	}

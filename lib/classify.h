@@ -35,7 +35,10 @@
  *   MALFORMED  ICMPv6 shorter than the message's fixed part (RS 8, RA 16, NS/NA 24,
  *              redirect 40 bytes), or an IPv6 payload length too short for it; the frame is
  *              also flagged VB_CLS_MALFORMED.
- * A frame too short for its IPv6 header is flagged VB_CLS_MALFORMED with no ND kind.
+ * A frame too short for its IPv6 header is flagged VB_CLS_MALFORMED with no ND kind. So is a
+ * frame whose EtherType is IPv6 but whose header's version field is not 6 (RFC 8200: that is
+ * not an IPv6 packet, and a host drops it as a header error): it counts as IPV6 (the
+ * EtherType) and MALFORMED, never as any ND kind, whatever ICMPv6 type follows.
  *
  * VLAN tags: TPIDs 0x8100, 0x88a8 and 0x9100, up to two (outer first). A third tag is left
  * unparsed (ethertype then holds its TPID); it is not malformed.

@@ -108,6 +108,7 @@ struct ccase {
 	uint8_t unspec_src;
 	int plen_adj;		/* added to the true IPv6 payload length */
 	int icmp_len;		/* ICMPv6 bytes; 0: 24 */
+	uint8_t ver_xor;	/* xored into the IPv6 version field (6) */
 	/* length: cut > 0 keeps cut bytes, cut < 0 drops -cut from the end; no padding then */
 	int cut;
 	/* expected */
@@ -260,6 +261,12 @@ static const struct ccase cases[] = {
 	{ .name = "RS truncated to 4", .dst = MAC_ALLN, .pl = PL_IPV6, .icmp_type = 133,
 	  .icmp_len = 4, .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND | VB_CLS_MALFORMED,
 	  .nd = VB_ND_MALFORMED },
+	{ .name = "IPv6 version 0, NA after it: not IPv6", .dst = MAC_ALLN, .pl = PL_IPV6,
+	  .icmp_type = 136, .ver_xor = 6,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_MALFORMED, .nd = VB_ND_NONE },
+	{ .name = "IPv6 version 4, NS after it: not IPv6", .dst = MAC_SNM, .pl = PL_IPV6,
+	  .icmp_type = 135, .ver_xor = 2,
+	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_MALFORMED, .nd = VB_ND_NONE },
 	{ .name = "NS payload length larger than frame", .dst = MAC_SNM, .pl = PL_IPV6,
 	  .icmp_type = 135, .plen_adj = 100,
 	  .flags = VB_CLS_MCAST | VB_CLS_IPV6 | VB_CLS_ND, .nd = VB_ND_NS },
@@ -304,7 +311,7 @@ build(const struct ccase *c, struct fb *f)
 		uint8_t icmp[64] = { 0 };
 
 		put16(f, VB_ETYPE_IPV6);
-		put32(f, 0x60000000);
+		put32(f, (uint32_t)(6 ^ c->ver_xor) << 28);
 		put16(f, (uint16_t)(ilen + c->plen_adj));
 		put8(f, c->next_hdr != 0 ? c->next_hdr : 58);
 		put8(f, 255);
