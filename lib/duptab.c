@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_hash_crc.h>
 
 #include "duptab.h"
 
@@ -25,27 +26,8 @@ struct vb_dup_ent {
 	uint64_t w1;
 };
 
-/* Written once by vb_duptab_init, read-only afterwards: lcores read it without care. */
-struct vb_duptab_hdr {
-	uint64_t magic;
-	uint32_t entries;
-	uint32_t bucket_mask;
-	uint32_t hash_len;
-	uint32_t reserved0;
-	uint64_t window;
-	uint64_t reserved[4];	/* keeps the entries on their own cache lines */
-};
-
 _Static_assert(sizeof(struct vb_duptab_hdr) == 64, "header is one cache line");
 _Static_assert(sizeof(struct vb_dup_ent) * VB_DUPTAB_WAYS == 64, "bucket is one cache line");
-
-static inline uint64_t
-vb_mum(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
 
 static inline uint64_t
 load64(const uint8_t *p)
@@ -59,31 +41,42 @@ load64(const uint8_t *p)
 uint64_t
 vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 {
-	/* wyhash-style: one widening multiply per 16 bytes, each step chained on the last. */
-	const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
-	const uint64_t k2 = 0x8ebc6af09c88c6e3ULL, k3 = 0x589965cc75374cc3ULL;
-	uint64_t h = seed ^ k0;
+	/*
+	 * Two CRC32-C chains (one instruction per 8 bytes each, independent, so they overlap):
+	 * a over the words, b over the words with their halves swapped. CRC is linear, so a
+	 * second seed alone would give b = a ^ constant; the swap makes b a different linear
+	 * map of the bytes, and the two 32-bit halves independent for the frames we see. Any
+	 * difference within 32 consecutive bits changes both (a CRC catches every such burst).
+	 */
+	uint32_t a = (uint32_t)seed ^ 0x9e3779b9u, b = (uint32_t)(seed >> 32) ^ 0x7f4a7c15u;
 	uint32_t n = len;
+	uint64_t w;
 
-	while (n >= 16) {
-		h = vb_mum(load64(p) ^ k1, load64(p + 8) ^ h);
-		p += 16;
-		n -= 16;
+	b = rte_hash_crc_4byte((uint32_t)seed, b);
+	while (n >= 8) {
+		w = load64(p);
+		a = rte_hash_crc_8byte(w, a);
+		b = rte_hash_crc_8byte(w >> 32 | w << 32, b);
+		p += 8;
+		n -= 8;
 	}
 	if (n > 0) {
-		uint8_t tail[16] = { 0 };
-
 		/* copy exactly what is there: never read past the end of the frame */
-		memcpy(tail, p, n);
-		h = vb_mum(load64(tail) ^ k2, load64(tail + 8) ^ h);
+		w = 0;
+		memcpy(&w, p, n);
+		a = rte_hash_crc_8byte(w, a);
+		b = rte_hash_crc_8byte(w >> 32 | w << 32, b);
 	}
-	return vb_mum(h ^ k3, (uint64_t)len ^ k1);
+	a = rte_hash_crc_4byte(len, a);
+	b = rte_hash_crc_4byte(len ^ 0x5bd1e995u, b);
+	return (uint64_t)b << 32 | a;
 }
 
+/* 16 check bits over the key word and the time: a torn pair of words fails it. */
 static inline uint64_t
 ent_check(uint64_t w0, uint64_t t48)
 {
-	return vb_mum(w0 ^ 0x2d358dccaa6c78a5ULL, t48 ^ 0x8bb84b93962eacc9ULL) >> 48;
+	return rte_hash_crc_8byte(t48, rte_hash_crc_8byte(w0, 0x2d358dccu)) >> 16;
 }
 
 /* Age in ticks of a 48-bit time; a time slightly ahead (another lcore's TSC) is age 0. */
@@ -144,57 +137,54 @@ vb_duptab_entries(const void *mem)
 	return hdr->entries;
 }
 
-enum vb_dup_verdict
-vb_duptab_check(void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
-		uint8_t rx_port, uint8_t tx_port, uint64_t now, struct vb_tab_ctrs *ev)
+uint64_t
+vb_duptab_hash(const void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
+	       uint8_t rx_port, uint8_t tx_port)
 {
 	const struct vb_duptab_hdr *hdr = mem;
-	struct vb_dup_ent *b;
-	uint64_t seed, h, key, w0, w1, age, t48 = now & T48_MASK;
-	uint64_t oldest_age = 0;
-	enum vb_dup_verdict verdict = VB_DUP_NEW;
-	unsigned int i, victim = 0, cross = 0;
-	int victim_rank = -1;	/* 3 empty/torn, 2 expired, 1 live (the oldest one) */
-	bool victim_torn = false;
+	uint64_t seed;
 
 	/* the pair is unordered: both directions of one pair share the frame's entry */
 	seed = (uint64_t)pkt_len << 16 | (uint64_t)RTE_MIN(rx_port, tx_port) << 8 |
 	       RTE_MAX(rx_port, tx_port);
-	h = vb_hash_bytes(frame, RTE_MIN(len, hdr->hash_len), seed);
+	return vb_hash_bytes(frame, RTE_MIN(len, hdr->hash_len), seed);
+}
+
+enum vb_dup_verdict
+vb_duptab_check_hashed(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port,
+		       uint8_t tx_port, uint64_t now, struct vb_tab_ctrs *ev)
+{
+	const struct vb_duptab_hdr *hdr = mem;
+	struct vb_dup_ent *b;
+	uint64_t key, w0[VB_DUPTAB_WAYS], w1[VB_DUPTAB_WAYS], age, t48 = now & T48_MASK;
+	uint64_t oldest_age = 0;
+	enum vb_dup_verdict verdict = VB_DUP_NEW;
+	unsigned int i, victim = 0, cross = 0;
+	int victim_rank = -1;	/* 4 its own entry, 3 empty, 2 expired, 1 live (the oldest) */
+
 	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
 	b = ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
-
 	for (i = 0; i < VB_DUPTAB_WAYS; i++) {
-		w0 = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
-		w1 = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
-		if (w0 == 0 && w1 == 0) {
-			if (victim_rank < 3) {
-				victim = i;
-				victim_rank = 3;
-				victim_torn = false;
-			}
-			continue;
-		}
-		if (!ent_valid(w0, w1)) {
-			if (victim_rank < 3 || !victim_torn) {
-				victim = i;
-				victim_rank = 3;
-				victim_torn = true;
-			}
-			continue;
-		}
-		age = age48(now, w1 & T48_MASK);
-		if (age > hdr->window) {
-			if (victim_rank < 2) {
-				victim = i;
-				victim_rank = 2;
-			}
-			continue;
-		}
-		if ((w0 & ~UINT64_C(0xffff)) == key) {
-			unsigned int port = (w0 >> 8) & 0xff;
+		w0[i] = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
+		w1[i] = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
+	}
 
-			cross = w0 & 0xff;
+	/* The key first: only the frame's own entry is worth its check. */
+	for (i = 0; i < VB_DUPTAB_WAYS; i++)
+		if ((w0[i] & ~UINT64_C(0xffff)) == key)
+			break;
+	if (i < VB_DUPTAB_WAYS) {
+		victim = i;
+		victim_rank = 4;
+		if (!ent_valid(w0[i], w1[i])) {
+			ev->torn++;	/* treated as empty: this sighting is a new one */
+			ev->inserts++;
+		} else if (age48(now, w1[i] & T48_MASK) > hdr->window) {
+			ev->inserts++;	/* expired: new again */
+		} else {
+			unsigned int port = (w0[i] >> 8) & 0xff;
+
+			cross = w0[i] & 0xff;
 			if (port == rx_port) {
 				verdict = VB_DUP_DUPLICATE;
 			} else if (port == tx_port) {
@@ -205,29 +195,48 @@ vb_duptab_check(void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
 				/* a hash collision across pairs: start over */
 				cross = 0;
 			}
-			victim = i;
-			victim_rank = 4;
-			break;
 		}
-		if (victim_rank < 1 || (victim_rank == 1 && age > oldest_age)) {
-			victim = i;
-			victim_rank = 1;
-			oldest_age = age;
+	} else {
+		/*
+		 * A new key takes an empty way, else an expired one, else the oldest. The time of
+		 * an entry is trusted without its check here: a torn entry can only be evicted a
+		 * little early or late, and it gives no verdict, since its key did not match.
+		 */
+		for (i = 0; i < VB_DUPTAB_WAYS; i++) {
+			if ((w0[i] | w1[i]) == 0) {
+				victim = i;
+				victim_rank = 3;
+				break;
+			}
+			age = age48(now, w1[i] & T48_MASK);
+			if (age > hdr->window) {
+				if (victim_rank < 2) {
+					victim = i;
+					victim_rank = 2;
+				}
+			} else if (victim_rank < 1 || (victim_rank == 1 && age > oldest_age)) {
+				victim = i;
+				victim_rank = 1;
+				oldest_age = age;
+			}
 		}
-	}
-
-	if (victim_rank < 4) {
 		ev->inserts++;
 		if (victim_rank == 1)
 			ev->evictions++;
-		else if (victim_torn && victim_rank == 3)
-			ev->torn++;
 	}
-	w0 = key | (uint64_t)rx_port << 8 | cross;
-	w1 = ent_check(w0, t48) << 48 | t48;
-	__atomic_store_n(&b[victim].w0, w0, __ATOMIC_RELAXED);
-	__atomic_store_n(&b[victim].w1, w1, __ATOMIC_RELAXED);
+	w0[0] = key | (uint64_t)rx_port << 8 | cross;
+	__atomic_store_n(&b[victim].w0, w0[0], __ATOMIC_RELAXED);
+	__atomic_store_n(&b[victim].w1, ent_check(w0[0], t48) << 48 | t48, __ATOMIC_RELAXED);
 	return verdict;
+}
+
+enum vb_dup_verdict
+vb_duptab_check(void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
+		uint8_t rx_port, uint8_t tx_port, uint64_t now, struct vb_tab_ctrs *ev)
+{
+	uint64_t h = vb_duptab_hash(mem, frame, len, pkt_len, rx_port, tx_port);
+
+	return vb_duptab_check_hashed(mem, h, pkt_len, rx_port, tx_port, now, ev);
 }
 
 uint32_t

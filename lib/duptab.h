@@ -33,8 +33,10 @@
  *   give a wrong time (a verdict outside the window or a miss inside it);
  * - two lcores updating the same bucket at once may lose one update (last writer wins): that
  *   sighting is forgotten, a later copy reads NEW, or DUPLICATE instead of REFLECTED/LOOPED;
- * - a false match needs two different frames with the same length and 48 equal hash bits
- *   (32-bit tag plus the bucket index) within the window.
+ * - a false match needs two different frames with the same length and equal hash bits (the
+ *   32-bit tag plus the bucket index, from two independent CRC32-C chains) within the window;
+ * - only an entry whose key matches is checked for tearing (keys are compared first): a torn
+ *   entry of another key is evicted by the time it claims, a little early or late at worst.
  * tests/unit/test_duptab.c bounds these with two threads hammering one table.
  */
 #ifndef VB_DUPTAB_H
@@ -42,6 +44,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <rte_prefetch.h>
 
 #define VB_DUPTAB_WAYS		4	/* entries per bucket: 4 x 16 bytes = one cache line */
 #define VB_DUPTAB_MIN_ENTRIES	VB_DUPTAB_WAYS
@@ -66,6 +70,20 @@ struct vb_tab_ctrs {
 	uint64_t torn;		/* an entry failed its check and was treated as empty */
 };
 
+/*
+ * The table's header, written once by vb_duptab_init and read-only afterwards (lcores read it
+ * without care). In the header only so that vb_duptab_prefetch can be inline.
+ */
+struct vb_duptab_hdr {
+	uint64_t magic;
+	uint32_t entries;
+	uint32_t bucket_mask;
+	uint32_t hash_len;
+	uint32_t reserved0;
+	uint64_t window;
+	uint64_t reserved[4];	/* keeps the entries on their own cache lines */
+};
+
 /* Bytes needed for a table of `entries` entries (a power of two), header included. */
 size_t vb_duptab_mem_size(uint32_t entries);
 
@@ -87,6 +105,27 @@ enum vb_dup_verdict vb_duptab_check(void *mem, const uint8_t *frame, uint32_t le
 				    uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port,
 				    uint64_t now, struct vb_tab_ctrs *ev);
 
+/*
+ * The same in two steps, so that a burst's cache misses overlap (classify.c): the frame's
+ * hash (vb_duptab_hash; reads the frame, not the table), then, after vb_duptab_prefetch of
+ * every hash of the burst, the lookup and update (vb_duptab_check_hashed). The pair of calls
+ * is exactly vb_duptab_check.
+ */
+uint64_t vb_duptab_hash(const void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
+			uint8_t rx_port, uint8_t tx_port);
+enum vb_dup_verdict vb_duptab_check_hashed(void *mem, uint64_t h, uint32_t pkt_len,
+					   uint8_t rx_port, uint8_t tx_port, uint64_t now,
+					   struct vb_tab_ctrs *ev);
+
+/* Start loading the bucket of hash h (one cache line). */
+static inline void
+vb_duptab_prefetch(const void *mem, uint64_t h)
+{
+	const struct vb_duptab_hdr *hdr = mem;
+
+	rte_prefetch0((const uint8_t *)mem + sizeof(*hdr) + (size_t)(h & hdr->bucket_mask) * 64);
+}
+
 /* Reader: live (not expired, not torn) entries at `now`; walks the whole table. */
 uint32_t vb_duptab_occupancy(const void *mem, uint64_t now);
 
@@ -98,7 +137,7 @@ const char *vb_dup_verdict_name(enum vb_dup_verdict v);
 
 /*
  * The hash used for the key (exposed for tests and tools): 64 bits over len bytes, seeded.
- * Not cryptographic; fast (one 64x64->128 multiply per 16 bytes).
+ * Not cryptographic; fast: two CRC32-C instructions per 8 bytes (rte_hash_crc), in parallel.
  */
 uint64_t vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed);
 
