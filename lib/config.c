@@ -6,95 +6,98 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_cfgfile.h>
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
 #include "config.h"
+#include "duptab.h"
 #include "log.h"
+#include "mactab.h"
+#include "sample.h"
 
-#define OPT_AT(sec, name, field, option, kind, lo, hi, text) { \
+#define OPT_AT(sec, name, field, option, kind, lo, hi, dflt, text) { \
 	.section = sec, .key = name, .cli = option, .type = kind, \
-	.offset = offsetof(struct vb_config, field), .min = lo, .max = hi, .help = text }
-#define OPT(sec, name, kind, lo, hi, text) OPT_AT(sec, #name, name, NULL, kind, lo, hi, text)
+	.offset = offsetof(struct vb_config, field), .min = lo, .max = hi, .def = dflt, \
+	.help = text }
+#define OPT(sec, name, kind, lo, hi, dflt, text) \
+	OPT_AT(sec, #name, name, NULL, kind, lo, hi, dflt, text)
 
-/* Every key, once: the INI parser, the command line and --help all read this table. */
+/*
+ * Every key, once, with its range and its default (as the INI file writes it): the INI
+ * parser, the command line, the defaults and --help all read this table. Keys of a section
+ * stand together; the sections the file may have are the ones named here, in this order.
+ */
 static const struct vb_opt options[] = {
-	OPT("bridge", pairs, VB_OPT_PAIRS, 0, 0,
+	OPT("bridge", pairs, VB_OPT_PAIRS, 0, 0, NULL,
 	    "port pairs, l2fwd style: (0,1),(2,3); ports by id or ethdev name"),
-	OPT("bridge", burst, VB_OPT_UINT, 1, VB_MAX_BURST,
+	OPT("bridge", burst, VB_OPT_UINT, 1, VB_MAX_BURST, "32",
 	    "frames per RX burst and per TX flush"),
-	OPT("bridge", drain_us, VB_OPT_UINT, 0, 100000,
+	OPT("bridge", drain_us, VB_OPT_UINT, 0, 100000, "100",
 	    "longest a frame waits in a TX buffer, us (0: flush every burst)"),
-	OPT("bridge", link_propagation, VB_OPT_BOOL, 0, 1,
+	OPT("bridge", link_propagation, VB_OPT_BOOL, 0, 1, "off",
 	    "a port going down takes its peer down (on/off)"),
-	OPT("bridge", link_poll_ms, VB_OPT_UINT, 10, 10000,
+	OPT("bridge", link_poll_ms, VB_OPT_UINT, 10, 10000, "100",
 	    "how often the main lcore reads link state, ms"),
-	OPT("ports", mtu, VB_OPT_UINT, 68, 9600,
+	OPT("ports", mtu, VB_OPT_UINT, 68, 9600, "1500",
 	    "MTU of every port, bytes (frames up to MTU + 14 + 2 VLAN tags)"),
-	OPT("ports", queues, VB_OPT_UINT, 0, 16,
+	OPT("ports", queues, VB_OPT_UINT, 0, 16, "0",
 	    "RX/TX queue pairs per port (0: one per worker lcore and direction)"),
-	OPT("ports", rx_desc, VB_OPT_UINT, 64, 16384, "RX descriptors per queue"),
-	OPT("ports", tx_desc, VB_OPT_UINT, 64, 16384, "TX descriptors per queue"),
-	OPT("ports", mbufs, VB_OPT_UINT, 0, 4194304,
+	OPT("ports", rx_desc, VB_OPT_UINT, 64, 16384, "1024", "RX descriptors per queue"),
+	OPT("ports", tx_desc, VB_OPT_UINT, 64, 16384, "1024", "TX descriptors per queue"),
+	OPT("ports", mbufs, VB_OPT_UINT, 0, 4194304, "0",
 	    "mbufs per NUMA socket (0: sized from ports, queues and lcores)"),
-	OPT_AT("classifier", "enabled", cls_enabled, "classifier", VB_OPT_BOOL, 0, 1,
+	OPT_AT("classifier", "enabled", cls_enabled, "classifier", VB_OPT_BOOL, 0, 1, "on",
 	       "count and sample ARP, ND, duplicated/reflected broadcasts, MAC moves"),
-	OPT("classifier", dup_window_ms, VB_OPT_UINT, 1, 10000,
+	OPT("classifier", dup_window_ms, VB_OPT_UINT, 1, 10000, "50",
 	    "how long a broadcast is remembered to spot its copies, ms"),
-	OPT("classifier", dup_hash_len, VB_OPT_UINT, 14, 9600,
+	OPT("classifier", dup_hash_len, VB_OPT_UINT, 14, 9600, RTE_STR(VB_DUPTAB_DEF_HASH_LEN),
 	    "bytes of a frame hashed to recognise its copies"),
-	OPT("classifier", dup_entries, VB_OPT_POW2, 4, 1u << 24,
-	    "duplicate-table entries (a power of two)"),
-	OPT("classifier", mac_entries, VB_OPT_POW2, 4, 1u << 24,
-	    "MAC-table entries (a power of two)"),
-	OPT("classifier", mac_ageing_s, VB_OPT_UINT, 1, 600,
+	OPT("classifier", dup_entries, VB_OPT_POW2, VB_DUPTAB_MIN_ENTRIES, VB_DUPTAB_MAX_ENTRIES,
+	    "4096", "duplicate-table entries (a power of two)"),
+	OPT("classifier", mac_entries, VB_OPT_POW2, VB_MACTAB_MIN_ENTRIES, VB_MACTAB_MAX_ENTRIES,
+	    "16384", "MAC-table entries (a power of two)"),
+	OPT("classifier", mac_ageing_s, VB_OPT_UINT, 1, 600, "300",
 	    "seconds after which an unseen MAC is forgotten"),
-	OPT("classifier", mac_unicast, VB_OPT_BOOL, 0, 1,
+	OPT("classifier", mac_unicast, VB_OPT_BOOL, 0, 1, "off",
 	    "learn MACs from plain unicast frames too (a table lookup per frame)"),
-	OPT("classifier", snap_len, VB_OPT_UINT, 14, 256, "bytes kept of a sampled frame"),
-	OPT("classifier", sample_slots, VB_OPT_POW2, 2, 1u << 20,
-	    "samples kept per worker lcore (a power of two)"),
-	OPT("classifier", sample_rate, VB_OPT_UINT, 0, 1000000,
+	OPT("classifier", snap_len, VB_OPT_UINT, 14, VB_SAMPLE_SNAP_MAX, RTE_STR(VB_SAMPLE_SNAP_DEF),
+	    "bytes kept of a sampled frame"),
+	OPT("classifier", sample_slots, VB_OPT_POW2, 2, VB_SAMPLE_SLOTS_MAX,
+	    RTE_STR(VB_SAMPLE_SLOTS_DEF), "samples kept per worker lcore (a power of two)"),
+	OPT("classifier", sample_rate, VB_OPT_UINT, 0, 1000000, RTE_STR(VB_SAMPLE_RATE_DEF),
 	    "samples per second per worker lcore at most (0: no limit)"),
-	OPT("classifier", sample_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1,
+	OPT("classifier", sample_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1, "",
 	    "also sample frames that match this tcpdump expression"),
-	OPT("capture", mirror, VB_OPT_BOOL, 0, 1,
+	OPT("capture", mirror, VB_OPT_BOOL, 0, 1, "off",
 	    "copy bridged frames to a kernel TAP interface for tcpdump (on/off)"),
-	OPT("capture", mirror_iface, VB_OPT_IFNAME, 1, 15, "name of the mirror interface"),
-	OPT("capture", mirror_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1,
+	OPT("capture", mirror_iface, VB_OPT_IFNAME, 1, VB_IFNAME_LEN - 1, "vbmirror0",
+	    "name of the mirror interface"),
+	OPT("capture", mirror_filter, VB_OPT_STRING, 0, VB_FILTER_TEXT_LEN - 1, "",
 	    "mirror only frames that match this tcpdump expression (empty: all)"),
-	OPT("capture", mirror_ring, VB_OPT_POW2, 64, 65536,
+	OPT("capture", mirror_ring, VB_OPT_POW2, 64, 65536, "1024",
 	    "frames waiting for the mirror, per worker lcore (a power of two)"),
 };
 
-/* The built-in defaults; config/vbridge.ini says the same, and a unit test checks it. */
+static int apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
+		 char *why, size_t whylen);
+
 void
 vb_config_defaults(struct vb_config *cfg)
 {
+	char why[160];
+	unsigned int i;
+
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->burst = 32;
-	cfg->drain_us = 100;
-	cfg->link_propagation = false;
-	cfg->link_poll_ms = 100;
-	cfg->mtu = 1500;
-	cfg->queues = 0;
-	cfg->rx_desc = 1024;
-	cfg->tx_desc = 1024;
-	cfg->mbufs = 0;
-	cfg->cls_enabled = true;
-	cfg->dup_window_ms = 50;
-	cfg->dup_hash_len = 128;
-	cfg->dup_entries = 4096;
-	cfg->mac_entries = 16384;
-	cfg->mac_ageing_s = 300;
-	cfg->mac_unicast = false;
-	cfg->snap_len = 128;
-	cfg->sample_slots = 512;
-	cfg->sample_rate = 1000;
-	cfg->mirror = false;
-	strlcpy(cfg->mirror_iface, "vbmirror0", sizeof(cfg->mirror_iface));
-	cfg->mirror_ring = 1024;
+	for (i = 0; i < RTE_DIM(options); i++) {
+		if (options[i].def == NULL)
+			continue;
+		/* A default outside its own range is a bug of this table: any test finds it. */
+		if (apply(cfg, &options[i], options[i].def, why, sizeof(why)) != 0) {
+			fprintf(stderr, "vbridge: built-in default of [%s] %s: %s\n",
+				options[i].section, options[i].key, why);
+			abort();
+		}
+	}
 }
 
 const char *
@@ -122,15 +125,30 @@ find_option(const char *section, const char *key)
 	return NULL;
 }
 
-static bool
-section_known(const char *section)
+/* A section stands for the index of its first key in the table; -1: no such section. */
+static int
+section_index(const char *section)
 {
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(options); i++)
 		if (strcmp(options[i].section, section) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+/* "[bridge], [ports], ...": the sections of the table, for the message refusing another. */
+static void
+known_sections(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(options) && used < len; i++)
+		if (section_index(options[i].section) == (int)i)
+			used += snprintf(buf + used, len - used, "%s[%s]", used > 0 ? ", " : "",
+					 options[i].section);
 }
 
 /* Decimal only: a leading 0 is not octal, a sign is not a wrap-around. */
@@ -330,16 +348,23 @@ apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
 	return -EINVAL;
 }
 
-/* Where each key was set, for messages and to catch what rte_cfgfile lets through. */
-struct key_line {
-	char section[CFG_NAME_LEN];
-	char key[CFG_NAME_LEN];
-	unsigned int line;
-};
+/*
+ * The INI reader, one pass, a line at a time. Not rte_cfgfile: it skips lines without '='
+ * silently, keeps the first of two equal keys, truncates names over 63 and values over 255
+ * characters without a word, and cannot say on which line a key stands (platform notes);
+ * here each of those is an error naming the file and line. It needs no EAL either.
+ */
+#define MAX_LINE_LEN	1024
+#define MAX_NAME_LEN	63			/* longer is no section or key of ours */
+#define MAX_VALUE_LEN	(VB_FILTER_TEXT_LEN - 1)	/* the longest value a key takes */
 
-#define MAX_KEY_LINES 256
-#define MAX_LINE_LEN 1024
-#define MAX_SECTIONS 8	/* more than the known ones: the rest are refused by name */
+struct ini {
+	const char *path;
+	unsigned int line;
+	int section;					/* see section_index(); -1: none yet */
+	unsigned int section_line[RTE_DIM(options)];	/* by section_index(): 0, not seen */
+	unsigned int key_line[RTE_DIM(options)];	/* by key: where it was set, 0: not */
+};
 
 static char *
 trim(char *s)
@@ -354,88 +379,97 @@ trim(char *s)
 	return s;
 }
 
-/* One line of the file: a comment, a [section] or a key; records keys in scan->keys. */
-struct scan {
-	const char *path;
-	unsigned int line;
-	char section[CFG_NAME_LEN];
-	unsigned int nb_keys;
-	struct key_line keys[MAX_KEY_LINES];
-	struct key_line sections[MAX_SECTIONS];	/* key unused: where each [section] was */
-	unsigned int nb_sections;
-};
+static int
+parse_section(struct ini *ini, char *s, char *err, size_t errlen)
+{
+	char *close = strchr(s, ']'), *name, known[128];
+	int sec;
+
+	if (close == NULL || close[1] != '\0')
+		return vb_errf(err, errlen, "%s:%u: malformed section header '%s'", ini->path,
+			       ini->line, s);
+	*close = '\0';
+	name = trim(s + 1);
+	if (strlen(name) > MAX_NAME_LEN)
+		return vb_errf(err, errlen, "%s:%u: section name too long", ini->path, ini->line);
+	sec = section_index(name);
+	if (sec < 0) {
+		known_sections(known, sizeof(known));
+		return vb_errf(err, errlen, "%s:%u: unknown section [%s] (known: %s)", ini->path,
+			       ini->line, name, known);
+	}
+	if (ini->section_line[sec] != 0)
+		return vb_errf(err, errlen, "%s:%u: section [%s] appears twice (first on line %u)",
+			       ini->path, ini->line, name, ini->section_line[sec]);
+	ini->section_line[sec] = ini->line;
+	ini->section = sec;
+	return 0;
+}
 
 static int
-scan_line(struct scan *sc, char *text, char *err, size_t errlen)
+parse_key(struct ini *ini, struct vb_config *cfg, char *s, char *err, size_t errlen)
 {
-	const char *path = sc->path;
-	unsigned int line = sc->line, i;
-	char *s, *eq, *key, *value, *semi;
+	const struct vb_opt *opt, *elsewhere;
+	const char *section;
+	char *eq = strchr(s, '='), *key, *value, why[160];
+	unsigned int k;
 
-	semi = strchr(text, ';');
+	if (eq == NULL)
+		return vb_errf(err, errlen,
+			       "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
+			       ini->path, ini->line, s);
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	if (ini->section < 0)
+		return vb_errf(err, errlen, "%s:%u: key '%s' before any [section]", ini->path,
+			       ini->line, key);
+	section = options[ini->section].section;
+	if (*key == '\0')
+		return vb_errf(err, errlen, "%s:%u: [%s] a value without a key", ini->path,
+			       ini->line, section);
+	if (strlen(key) > MAX_NAME_LEN)
+		return vb_errf(err, errlen, "%s:%u: [%s] %.32s...: key too long", ini->path,
+			       ini->line, section, key);
+	opt = find_option(section, key);
+	if (opt == NULL) {
+		elsewhere = find_option(NULL, key);
+		if (elsewhere != NULL)
+			return vb_errf(err, errlen, "%s:%u: [%s] %s: this key belongs in [%s]",
+				       ini->path, ini->line, section, key, elsewhere->section);
+		return vb_errf(err, errlen, "%s:%u: [%s] %s: unknown key", ini->path, ini->line,
+			       section, key);
+	}
+	k = (unsigned int)(opt - options);
+	if (ini->key_line[k] != 0)
+		return vb_errf(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
+			       ini->path, ini->line, section, key, ini->key_line[k]);
+	ini->key_line[k] = ini->line;
+	if (strlen(value) > MAX_VALUE_LEN)
+		return vb_errf(err, errlen, "%s:%u: [%s] %s: value too long (more than %d "
+			       "characters)", ini->path, ini->line, section, key, MAX_VALUE_LEN);
+	if (apply(cfg, opt, value, why, sizeof(why)) < 0)
+		return vb_errf(err, errlen, "%s:%u: [%s] %s: %s", ini->path, ini->line, section,
+			       key, why);
+	return 0;
+}
+
+/* One line: a comment or blank, a [section], or key = value applied to cfg at once. */
+static int
+parse_line(struct ini *ini, struct vb_config *cfg, char *text, char *err, size_t errlen)
+{
+	char *semi = strchr(text, ';'), *s;
+
 	if (semi != NULL)
 		*semi = '\0';
 	s = trim(text);
 	if (*s == '\0')
 		return 0;
-	if (*s == '[') {
-		char *close = strchr(s, ']');
-
-		if (close == NULL || close[1] != '\0')
-			return vb_errf(err, errlen, "%s:%u: malformed section header '%s'",
-				    path, line, s);
-		*close = '\0';
-		if (strlen(s + 1) >= CFG_NAME_LEN)
-			return vb_errf(err, errlen, "%s:%u: section name too long", path, line);
-		strlcpy(sc->section, trim(s + 1), sizeof(sc->section));
-		/* Known sections only, so rte_cfgfile never sees more than a handful. */
-		if (!section_known(sc->section))
-			return vb_errf(err, errlen, "%s:%u: unknown section [%s] (known: [bridge], "
-				    "[ports], [classifier], [capture])", path, line, sc->section);
-		for (i = 0; i < sc->nb_sections; i++)
-			if (strcmp(sc->sections[i].section, sc->section) == 0)
-				return vb_errf(err, errlen, "%s:%u: section [%s] appears twice "
-					    "(first on line %u)", path, line, sc->section,
-					    sc->sections[i].line);
-		strlcpy(sc->sections[sc->nb_sections].section, sc->section, CFG_NAME_LEN);
-		sc->sections[sc->nb_sections++].line = line;
-		return 0;
-	}
-	eq = strchr(s, '=');
-	if (eq == NULL)
-		return vb_errf(err, errlen,
-			    "%s:%u: '%s' is not 'key = value', '[section]' or a ';' comment",
-			    path, line, s);
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
-	if (sc->section[0] == '\0')
-		return vb_errf(err, errlen, "%s:%u: key '%s' before any [section]", path, line, key);
-	if (*key == '\0')
-		return vb_errf(err, errlen, "%s:%u: [%s] a value without a key", path, line,
-			    sc->section);
-	if (strlen(key) >= CFG_NAME_LEN || strlen(value) >= CFG_VALUE_LEN)
-		return vb_errf(err, errlen, "%s:%u: [%s] %.*s: key or value too long", path, line,
-			    sc->section, 32, key);
-	for (i = 0; i < sc->nb_keys; i++)
-		if (strcmp(sc->keys[i].section, sc->section) == 0 &&
-		    strcmp(sc->keys[i].key, key) == 0)
-			return vb_errf(err, errlen, "%s:%u: [%s] %s set twice (first on line %u)",
-				    path, line, sc->section, key, sc->keys[i].line);
-	if (sc->nb_keys == MAX_KEY_LINES)
-		return vb_errf(err, errlen, "%s:%u: more than %d keys", path, line, MAX_KEY_LINES);
-	strlcpy(sc->keys[sc->nb_keys].section, sc->section, CFG_NAME_LEN);
-	strlcpy(sc->keys[sc->nb_keys].key, key, CFG_NAME_LEN);
-	sc->keys[sc->nb_keys].line = line;
-	sc->nb_keys++;
-	return 0;
+	if (*s == '[')
+		return parse_section(ini, s, err, errlen);
+	return parse_key(ini, cfg, s, err, errlen);
 }
 
-/*
- * rte_cfgfile silently skips lines without '=', keeps the first of duplicate keys and
- * truncates long names and values, and it does not say on which line a key was: read the
- * file once ourselves for those, and let rte_cfgfile do the parsing proper.
- */
 /*
  * One line into buf (MAX_LINE_LEN + 2 bytes), without reading further than that: a file with
  * no end of line (/dev/zero, a binary) must not be read whole. Returns its length, -1 at the
@@ -461,127 +495,30 @@ read_line(FILE *f, char *buf)
 	return len;
 }
 
-static int
-scan_file(struct scan *sc, FILE *f, char *err, size_t errlen)
-{
-	char buf[MAX_LINE_LEN + 2] = { 0 };	/* zeroed: the analyser cannot follow read_line */
-	int len, ret = 0;
-
-	while (ret == 0 && (len = read_line(f, buf)) != -1) {
-		sc->line++;
-		if (len == -EILSEQ)
-			ret = vb_errf(err, errlen, "%s:%u: not a text file", sc->path, sc->line);
-		else if (len == -E2BIG)
-			ret = vb_errf(err, errlen, "%s:%u: line longer than %d characters", sc->path,
-				   sc->line, MAX_LINE_LEN);
-		else
-			ret = scan_line(sc, buf, err, errlen);
-	}
-	if (ret == 0 && ferror(f))
-		ret = vb_errf(err, errlen, "%s: read error: %s", sc->path, strerror(errno));
-	return ret;
-}
-
-static unsigned int
-line_of(const struct scan *sc, const char *section, const char *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < sc->nb_keys; i++)
-		if (strcmp(sc->keys[i].section, section) == 0 && strcmp(sc->keys[i].key, key) == 0)
-			return sc->keys[i].line;
-	return 0;
-}
-
 int
 vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen)
 {
-	struct rte_cfgfile_entry *entries = NULL;
-	struct scan *sc;
-	struct rte_cfgfile *file = NULL;
-	char *names[MAX_KEY_LINES] = { NULL };
-	char section[CFG_NAME_LEN], why[160];
-	int nb_sections = 0, s, e, nb, ret;
+	char buf[MAX_LINE_LEN + 2] = { 0 };	/* zeroed: the analyser cannot follow read_line */
+	struct ini ini = { .path = path, .section = -1 };
+	int len, ret = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (f == NULL)
 		return vb_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-	sc = calloc(1, sizeof(*sc));
-	if (sc == NULL) {
-		fclose(f);
-		return vb_errf(err, errlen, "%s: out of memory", path);
+	while (ret == 0 && (len = read_line(f, buf)) != -1) {
+		ini.line++;
+		if (len == -EILSEQ)
+			ret = vb_errf(err, errlen, "%s:%u: not a text file", path, ini.line);
+		else if (len == -E2BIG)
+			ret = vb_errf(err, errlen, "%s:%u: line longer than %d characters", path,
+				      ini.line, MAX_LINE_LEN);
+		else
+			ret = parse_line(&ini, cfg, buf, err, errlen);
 	}
-	sc->path = path;
-	ret = scan_file(sc, f, err, errlen);
+	if (ret == 0 && ferror(f))
+		ret = vb_errf(err, errlen, "%s: read error: %s", path, strerror(errno));
 	fclose(f);
-	if (ret < 0) {
-		free(sc);
-		return ret;
-	}
-
-	/* Empty values reach our checks, which name the key; rte_cfgfile would only fail. */
-	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-	if (file == NULL) {
-		free(sc);
-		return vb_errf(err, errlen, "%s: rte_cfgfile could not parse it", path);
-	}
-
-	nb_sections = rte_cfgfile_num_sections(file, NULL, 0);
-	for (s = 0; s < nb_sections; s++) {
-		names[s] = malloc(CFG_NAME_LEN);
-		if (names[s] == NULL) {
-			ret = vb_errf(err, errlen, "%s: out of memory", path);
-			goto out;
-		}
-	}
-	rte_cfgfile_sections(file, names, nb_sections);
-	entries = malloc(sizeof(*entries) * MAX_KEY_LINES);
-	if (entries == NULL) {
-		ret = vb_errf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-
-	for (s = 0; s < nb_sections; s++) {
-		strlcpy(section, names[s], sizeof(section));
-		/* scan_line() refused unknown sections already; this guards a parser mismatch. */
-		if (!section_known(section)) {
-			ret = vb_errf(err, errlen, "%s: unknown section [%s]", path, section);
-			goto out;
-		}
-		nb = rte_cfgfile_section_entries(file, section, entries, MAX_KEY_LINES);
-		for (e = 0; e < nb; e++) {
-			const struct vb_opt *opt = find_option(section, entries[e].name);
-			unsigned int line = line_of(sc, section, entries[e].name);
-
-			if (opt == NULL) {
-				const struct vb_opt *elsewhere = find_option(NULL, entries[e].name);
-
-				if (elsewhere != NULL)
-					ret = vb_errf(err, errlen,
-						   "%s:%u: [%s] %s: this key belongs in [%s]",
-						   path, line, section, entries[e].name,
-						   elsewhere->section);
-				else
-					ret = vb_errf(err, errlen, "%s:%u: [%s] %s: unknown key",
-						   path, line, section, entries[e].name);
-				goto out;
-			}
-			ret = apply(cfg, opt, entries[e].value, why, sizeof(why));
-			if (ret < 0) {
-				vb_errf(err, errlen, "%s:%u: [%s] %s: %s", path, line, section,
-				     opt->key, why);
-				goto out;
-			}
-		}
-	}
-	ret = 0;
-out:
-	free(entries);
-	for (s = 0; s < nb_sections; s++)
-		free(names[s]);
-	rte_cfgfile_close(file);
-	free(sc);
 	return ret;
 }
 

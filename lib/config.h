@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shm.h"
+#include "sizes.h"
 
 #define VB_MAX_PAIRS	(VB_MAX_PORTS / 2)
 #define VB_MAX_BURST	256
@@ -42,7 +42,7 @@ struct vb_config {
 	uint32_t sample_rate;		/* samples per second per worker lcore, 0: no limit */
 	/* Capture: the mirror interface and filters (tcpdump syntax; empty: none). */
 	bool mirror;
-	char mirror_iface[16];
+	char mirror_iface[VB_IFNAME_LEN];
 	char mirror_filter[VB_FILTER_TEXT_LEN];
 	uint32_t mirror_ring;		/* per worker lcore, power of two */
 	char sample_filter[VB_FILTER_TEXT_LEN];
@@ -66,6 +66,7 @@ struct vb_opt {
 	size_t offset;			/* in struct vb_config */
 	uint32_t min;
 	uint32_t max;
+	const char *def;		/* the default as the INI file writes it; NULL: none */
 	const char *help;
 };
 
@@ -79,7 +80,10 @@ const struct vb_opt *vb_config_options(unsigned int *count);
 /* The option's name on the command line, without "--" and with '_' where '-' is typed. */
 const char *vb_opt_cli_name(const struct vb_opt *opt);
 
-/* Fill cfg with the built-in defaults (the values config/vbridge.ini documents). */
+/*
+ * Fill cfg with the built-in defaults: each key's def in the table, parsed as a value in the
+ * file would be (config/vbridge.ini documents the same values; a unit test checks it).
+ */
 void vb_config_defaults(struct vb_config *cfg);
 
 /*

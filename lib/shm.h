@@ -22,14 +22,13 @@
 #include <rte_common.h>
 
 #include "classify.h"
+#include "sizes.h"
 
 #define VB_SHM_NAME		"vbridge_shm"
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
 #define VB_LAYOUT_VERSION	3
 
-#define VB_MAX_PORTS		32	/* bridge ports, pairs * 2 */
 #define VB_MAX_WORKERS		32	/* forwarding lcores */
-#define VB_PORT_NAME_LEN	64	/* RTE_ETH_NAME_MAX_LEN */
 #define VB_LINK_UNKNOWN		0xff
 
 /* Why a frame received on a port did not leave through its peer. */
@@ -115,8 +114,6 @@ struct vb_mirror_ctrs {
 	uint64_t rx_discarded;		/* frames the kernel sent into the TAP, freed */
 };
 
-#define VB_FILTER_TEXT_LEN	256
-
 struct vb_shm {
 	uint64_t magic;
 	uint32_t layout_version;
@@ -135,7 +132,7 @@ struct vb_shm {
 	uint64_t heartbeat_tsc;		/* main lcore: TSC of its last housekeeping pass */
 	struct vb_cls_info cls;
 	uint32_t mirror_enabled;
-	char mirror_iface[16];
+	char mirror_iface[VB_IFNAME_LEN];
 	char mirror_filter[VB_FILTER_TEXT_LEN];	/* empty: every frame */
 	char sample_filter[VB_FILTER_TEXT_LEN];	/* empty: none */
 	struct vb_mirror_ctrs mirror;

@@ -56,7 +56,10 @@ usage(const char *prog)
 		for (k = 2; name[k] != ' '; k++)
 			if (name[k] == '_')
 				name[k] = '-';
-		printf("  %-26s [%s] %s\n", name, opts[i].section, opts[i].help);
+		printf("  %-26s [%s] %s", name, opts[i].section, opts[i].help);
+		if (opts[i].def != NULL && opts[i].def[0] != '\0')
+			printf(" (default %s)", opts[i].def);
+		printf("\n");
 	}
 	printf("  %-26s %s\n  %-26s %s\n"
 	       "\n"

@@ -14,8 +14,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <rte_log.h>
-
 /* One memfd per process, rewritten for each input; its path goes in *path. */
 static inline int
 fuzz_memfd(char *path, size_t pathlen)
@@ -40,13 +38,6 @@ fuzz_memfd_write(int fd, const uint8_t *data, size_t len)
 		perror("memfd write");
 		abort();
 	}
-}
-
-/* rte_cfgfile logs every parse error through rte_log: keep the fuzzer's output readable. */
-static inline void
-fuzz_quiet_dpdk_log(void)
-{
-	rte_log_set_global_level(RTE_LOG_EMERG);
 }
 
 #endif /* VB_FUZZ_COMMON_H */

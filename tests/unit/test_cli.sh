@@ -33,6 +33,7 @@ head -c 300 /dev/urandom >"$tmp/garbage.ini"
 
 expect 0 "--drain-us" -- --help
 expect 0 "--drain-us" -- -- --help
+expect 0 "frames per RX burst and per TX flush (default 32)" -- --help
 expect 0 "vbridge 0" -- -- --version
 expect 2 "burst" -- -- --burst 0
 expect 2 "burst" -- -- --burst=-1

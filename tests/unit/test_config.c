@@ -42,7 +42,17 @@ static const struct config_case cases[] = {
 	  .first_pair = { "1", "0" } },
 
 	{ .name = "unknown section", .ini = "[brdige]\nburst = 1\n",
-	  .err_has = { "unknown section", "brdige" } },
+	  .err_has = { "unknown section", "brdige", "[bridge], [ports], [classifier], [capture]" } },
+	{ .name = "value too long", .ini = "[classifier]\n\nsample_filter = "
+	  "ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or "
+	  "ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or "
+	  "ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or "
+	  "ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip or ip\n",
+	  .err_has = { ":3:", "sample_filter", "too long" } },
+	{ .name = "section name trimmed, comment after it", .ini = "[ ports ] ; x\nmtu = 9000\n",
+	  .ok = true, .mtu = 9000 },
+	{ .name = "key set twice in a section reopened later is refused as a section",
+	  .ini = "[ports]\nmtu = 9000\n[bridge]\n[ports]\n", .err_has = { ":4:", "twice" } },
 	{ .name = "unknown key", .ini = "[bridge]\nbrust = 1\n",
 	  .err_has = { ":2:", "brust", "unknown key" } },
 	{ .name = "key in the wrong section", .ini = "[ports]\nburst = 1\n",
