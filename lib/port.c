@@ -19,6 +19,17 @@
 /* The largest frame a port must carry: MTU plus Ethernet header and two VLAN tags. */
 #define FRAME_LEN(mtu)		((mtu) + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 
+/* The NUMA socket of a port's memory; a port that does not say gets the main lcore's. */
+static int
+port_socket(uint16_t port_id)
+{
+	int socket = rte_eth_dev_socket_id(port_id);
+
+	if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
+		socket = (int)rte_socket_id();
+	return socket;
+}
+
 /* A port reference as written: a port id ("0") or an ethdev name ("net_ring0", a PCI address). */
 static int
 lookup_port(const char *ref, uint16_t *port_id)
@@ -56,27 +67,35 @@ list_ports(char *buf, size_t len)
 }
 
 static void
-set_port(struct vb_shm *shm, unsigned int bp, uint16_t port_id, unsigned int peer)
+set_port(struct vb_shm *shm, unsigned int bp, uint16_t port_id, unsigned int peer,
+	 const struct rte_eth_dev_info *info)
 {
 	struct vb_port_info *pi = &shm->port[bp];
-	struct rte_eth_dev_info info;
 
 	pi->port_id = port_id;
 	pi->peer = peer;
 	/* So that the first poll sees a change, and propagates a link down at start too. */
 	pi->link_up = VB_LINK_UNKNOWN;
 	rte_eth_dev_get_name_by_port(port_id, pi->name);
-	if (rte_eth_dev_info_get(port_id, &info) == 0 && info.driver_name != NULL)
-		strlcpy(pi->driver, info.driver_name, sizeof(pi->driver));
+	if (info->driver_name != NULL)
+		strlcpy(pi->driver, info->driver_name, sizeof(pi->driver));
 }
 
-int
-vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, size_t errlen)
+/*
+ * Turn the configured pairs (or, without any, consecutive ports 0<->1, 2<->3 ...) into ethdev
+ * ports, fill shm->nb_ports and shm->port[] (name, driver, port id, peer) and each port's
+ * device info in info[]. Fails with a message: no ports, an odd count, an unknown port, a
+ * port in two pairs or paired with itself, a port that gives no device info.
+ */
+static int
+ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, struct rte_eth_dev_info info[],
+	      char *err, size_t errlen)
 {
 	uint16_t nb_avail = rte_eth_dev_count_avail();
 	uint16_t ids[VB_MAX_PORTS], pid;
 	char known[256];
 	unsigned int i, j, n = 0;
+	int ret;
 
 	if (nb_avail == 0)
 		return vb_errf(err, errlen, "no Ethernet ports: bind NICs to a DPDK driver "
@@ -113,29 +132,33 @@ vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, siz
 					    i / 2 == j / 2 ? "is paired with itself" :
 					    "is in two pairs");
 
-	for (i = 0; i < n; i++)
-		set_port(shm, i, ids[i], i ^ 1);
+	for (i = 0; i < n; i++) {
+		ret = rte_eth_dev_info_get(ids[i], &info[i]);
+		if (ret != 0)
+			return vb_errf(err, errlen, "port %u: cannot get device info: %s", ids[i],
+				    strerror(-ret));
+		set_port(shm, i, ids[i], i ^ 1, &info[i]);
+	}
 	shm->nb_ports = n;
 	return 0;
 }
 
-int
-vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
-		     unsigned int nb_workers, uint16_t *nb_queues, char *err, size_t errlen)
+/*
+ * Queues per port: the configured number, or enough that every worker lcore has a path,
+ * capped by what every port can do.
+ */
+static int
+ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
+		  const struct rte_eth_dev_info info[], unsigned int nb_workers,
+		  uint16_t *nb_queues, char *err, size_t errlen)
 {
 	unsigned int bp, want, cap = UINT16_MAX;
-	struct rte_eth_dev_info info;
-	int ret;
 
 	if (shm->nb_ports == 0)
 		return vb_errf(err, errlen, "no ports to give queues to");
-	for (bp = 0; bp < shm->nb_ports; bp++) {
-		ret = rte_eth_dev_info_get(shm->port[bp].port_id, &info);
-		if (ret != 0)
-			return vb_errf(err, errlen, "port %s: cannot get device info: %s",
-				    shm->port[bp].name, strerror(-ret));
-		cap = RTE_MIN(cap, (unsigned int)RTE_MIN(info.max_rx_queues, info.max_tx_queues));
-	}
+	for (bp = 0; bp < shm->nb_ports; bp++)
+		cap = RTE_MIN(cap, (unsigned int)RTE_MIN(info[bp].max_rx_queues,
+							 info[bp].max_tx_queues));
 	/* Every direction is a path; enough queues that no worker lcore is left idle. */
 	want = cfg->queues != 0 ? cfg->queues :
 		RTE_MAX(1u, (nb_workers + shm->nb_ports - 1) / shm->nb_ports);
@@ -148,20 +171,22 @@ vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
 
 /* Does this port need whole frames in one mbuf (it cannot scatter)? */
 static bool
-needs_big_mbuf(uint16_t port_id, uint32_t mtu)
+needs_big_mbuf(const struct rte_eth_dev_info *info, uint32_t mtu)
 {
-	struct rte_eth_dev_info info;
-
 	if (FRAME_LEN(mtu) + RTE_PKTMBUF_HEADROOM <= DEFAULT_DATA_ROOM)
 		return false;
-	if (rte_eth_dev_info_get(port_id, &info) != 0)
-		return true;
-	return !(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER);
+	return !(info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER);
 }
 
-int
-vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t nb_queues,
-		unsigned int nb_workers, struct rte_mempool *pools[], char *err, size_t errlen)
+/*
+ * One mbuf pool per NUMA socket that has ports, sized for the descriptors, the TX buffers
+ * and the lcore caches (or cfg->mbufs), with a data room that holds a whole frame on ports
+ * that cannot scatter. pools[] is indexed by socket id.
+ */
+static int
+pools_create(const struct vb_config *cfg, const struct vb_shm *shm,
+	     const struct rte_eth_dev_info info[], uint16_t nb_queues, unsigned int nb_workers,
+	     struct rte_mempool *pools[], char *err, size_t errlen)
 {
 	unsigned int need[RTE_MAX_NUMA_NODES] = { 0 };
 	uint32_t data_room = DEFAULT_DATA_ROOM;
@@ -170,17 +195,13 @@ vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t 
 	int socket;
 
 	for (bp = 0; bp < shm->nb_ports; bp++) {
-		uint16_t pid = shm->port[bp].port_id;
-
-		socket = rte_eth_dev_socket_id(pid);
-		if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
-			socket = (int)rte_socket_id();
+		socket = port_socket(shm->port[bp].port_id);
 		/*
 		 * Frames held per port and queue: a full RX ring, a full TX ring (until the
 		 * PMD frees them) and the TX buffer (up to two bursts).
 		 */
 		need[socket] += nb_queues * (cfg->rx_desc + cfg->tx_desc + 2 * cfg->burst);
-		if (needs_big_mbuf(pid, cfg->mtu))
+		if (needs_big_mbuf(&info[bp], cfg->mtu))
 			data_room = RTE_MAX(data_room,
 					    FRAME_LEN(cfg->mtu) + RTE_PKTMBUF_HEADROOM);
 	}
@@ -232,16 +253,6 @@ vb_pools_free(struct rte_mempool *pools[])
 	}
 }
 
-static struct rte_mempool *
-pool_for(uint16_t port_id, struct rte_mempool *pools[])
-{
-	int socket = rte_eth_dev_socket_id(port_id);
-
-	if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
-		socket = (int)rte_socket_id();
-	return pools[socket];
-}
-
 /*
  * The largest MTU a port takes. Some PMDs (net_af_packet) give only max_rx_pktlen; take the
  * L2 overhead the way ethdev does when it validates an MTU.
@@ -258,49 +269,56 @@ max_mtu_of(const struct rte_eth_dev_info *info)
 	return RTE_MIN((uint32_t)info->max_mtu, info->max_rx_pktlen - overhead);
 }
 
-int
-vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
-	      uint16_t nb_queues, struct rte_mempool *pools[], char *err, size_t errlen)
+/*
+ * Configure and start bridge port bp: nb_queues RX/TX queue pairs (RSS when more than one),
+ * the MTU (refused with the PMD's limit when it cannot), scatter / multi-segment offloads
+ * where offered, no VLAN or checksum offload that would rewrite frames, promiscuous and
+ * all-multicast. A port that fails once configured is stopped and closed here, so that the
+ * caller only ever closes the ports it was told started.
+ */
+static int
+port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
+	   const struct rte_eth_dev_info *info, uint16_t nb_queues, struct rte_mempool *pools[],
+	   char *err, size_t errlen)
 {
 	struct vb_port_info *pi = &shm->port[bp];
 	uint16_t pid = pi->port_id, nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc, q;
-	struct rte_mempool *pool = pool_for(pid, pools);
+	int socket = port_socket(pid), ret;
+	struct rte_mempool *pool = pools[socket];
 	struct rte_eth_conf conf;
-	struct rte_eth_dev_info info;
 	struct rte_eth_rxconf rxconf;
 	struct rte_eth_txconf txconf;
 	uint32_t room, max_mtu;
-	int socket = rte_eth_dev_socket_id(pid), ret;
+	bool running = false;
 
-	ret = rte_eth_dev_info_get(pid, &info);
-	if (ret != 0)
-		return vb_errf(err, errlen, "port %s: cannot get device info: %s", pi->name,
-			    strerror(-ret));
-
-	max_mtu = max_mtu_of(&info);
-	if (cfg->mtu > max_mtu || cfg->mtu < info.min_mtu)
+	if (pool == NULL)
+		return vb_errf(err, errlen, "port %s: no mbuf pool on its socket %d", pi->name,
+			    socket);
+	max_mtu = max_mtu_of(info);
+	if (cfg->mtu > max_mtu || cfg->mtu < info->min_mtu)
 		return vb_errf(err, errlen, "port %s (%s): MTU %u is outside what it can do "
 			    "(%u to %u): set [ports] mtu or --mtu within that", pi->name,
-			    pi->driver, cfg->mtu, info.min_mtu, max_mtu);
+			    pi->driver, cfg->mtu, info->min_mtu, max_mtu);
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;
 	/* Deliberately no VLAN strip, no checksum or TSO offloads: frames leave as they came. */
-	room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
+	room = rte_pktmbuf_data_room_size(pool);
+	room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
 	if (FRAME_LEN(cfg->mtu) > room) {
-		if (!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		if (!(info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
 			return vb_errf(err, errlen, "port %s: frames of %u bytes need scatter, "
 				    "which it does not offer", pi->name, FRAME_LEN(cfg->mtu));
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	}
 	/* A frame from a scattering peer may arrive as a chain. */
-	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+	if (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (nb_queues > 1) {
 		/* Per-flow order holds: one flow hashes to one queue, and one queue to one path. */
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
-						    RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+						    RTE_ETH_RSS_UDP) & info->flow_type_rss_offloads;
 		if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
 			return vb_errf(err, errlen, "port %s (%s) cannot spread frames over %u queues "
 				    "(no RSS): set [ports] queues = 1", pi->name, pi->driver,
@@ -308,42 +326,50 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	}
 
 	ret = rte_eth_dev_configure(pid, nb_queues, nb_queues, &conf);
-	if (ret != 0)
-		return vb_errf(err, errlen, "port %s (%s): configure with %u queues failed: %s",
-			    pi->name, pi->driver, nb_queues, strerror(-ret));
+	if (ret != 0) {
+		vb_errf(err, errlen, "port %s (%s): configure with %u queues failed: %s",
+			pi->name, pi->driver, nb_queues, strerror(-ret));
+		goto fail;
+	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
-	if (ret != 0)
-		return vb_errf(err, errlen, "port %s: descriptor counts: %s", pi->name,
-			    strerror(-ret));
-	if (socket < 0)
-		socket = (int)rte_socket_id();
+	if (ret != 0) {
+		vb_errf(err, errlen, "port %s: descriptor counts: %s", pi->name, strerror(-ret));
+		goto fail;
+	}
 
-	rxconf = info.default_rxconf;
+	rxconf = info->default_rxconf;
 	rxconf.offloads = conf.rxmode.offloads;
-	txconf = info.default_txconf;
+	txconf = info->default_txconf;
 	txconf.offloads = conf.txmode.offloads;
 	for (q = 0; q < nb_queues; q++) {
 		ret = rte_eth_rx_queue_setup(pid, q, nb_rxd, socket, &rxconf, pool);
-		if (ret != 0)
-			return vb_errf(err, errlen, "port %s: RX queue %u: %s", pi->name, q,
-				    strerror(-ret));
+		if (ret != 0) {
+			vb_errf(err, errlen, "port %s: RX queue %u: %s", pi->name, q,
+				strerror(-ret));
+			goto fail;
+		}
 		ret = rte_eth_tx_queue_setup(pid, q, nb_txd, socket, &txconf);
-		if (ret != 0)
-			return vb_errf(err, errlen, "port %s: TX queue %u: %s", pi->name, q,
-				    strerror(-ret));
+		if (ret != 0) {
+			vb_errf(err, errlen, "port %s: TX queue %u: %s", pi->name, q,
+				strerror(-ret));
+			goto fail;
+		}
 	}
 
 	ret = rte_eth_dev_start(pid);
-	if (ret != 0)
-		return vb_errf(err, errlen, "port %s (%s): start failed: %s", pi->name, pi->driver,
-			    strerror(-ret));
+	if (ret != 0) {
+		vb_errf(err, errlen, "port %s (%s): start failed: %s", pi->name, pi->driver,
+			strerror(-ret));
+		goto fail;
+	}
+	running = true;
 
 	/* A bridge that is not promiscuous silently loses frames to other MACs. */
 	ret = rte_eth_promiscuous_enable(pid);
 	if (ret != 0 && ret != -ENOTSUP) {
-		rte_eth_dev_stop(pid);
-		return vb_errf(err, errlen, "port %s: cannot enable promiscuous mode: %s",
-			    pi->name, strerror(-ret));
+		vb_errf(err, errlen, "port %s: cannot enable promiscuous mode: %s", pi->name,
+			strerror(-ret));
+		goto fail;
 	}
 	if (rte_eth_promiscuous_get(pid) != 1)
 		VB_LOG(WARNING, "port %s (%s) does not report promiscuous mode: frames to "
@@ -359,6 +385,13 @@ vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
 	       pi->name, pi->driver, nb_queues, nb_rxd, nb_txd, cfg->mtu,
 	       conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER ? ", scatter" : "");
 	return 0;
+
+fail:
+	/* Configured queues hold descriptors and the PMD's memory: give them back now. */
+	if (running)
+		rte_eth_dev_stop(pid);
+	rte_eth_dev_close(pid);
+	return -EINVAL;
 }
 
 int
@@ -366,17 +399,18 @@ vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int nb_
 	       struct rte_mempool *pools[], uint16_t *nb_queues, unsigned int *started,
 	       char *err, size_t errlen)
 {
+	struct rte_eth_dev_info info[VB_MAX_PORTS];
 	unsigned int bp;
 	int ret;
 
 	*started = 0;
-	ret = vb_ports_resolve(cfg, shm, err, errlen);
+	ret = ports_resolve(cfg, shm, info, err, errlen);
 	if (ret == 0)
-		ret = vb_ports_queue_count(cfg, shm, nb_workers, nb_queues, err, errlen);
+		ret = ports_queue_count(cfg, shm, info, nb_workers, nb_queues, err, errlen);
 	if (ret == 0)
-		ret = vb_pools_create(cfg, shm, *nb_queues, nb_workers, pools, err, errlen);
+		ret = pools_create(cfg, shm, info, *nb_queues, nb_workers, pools, err, errlen);
 	for (bp = 0; ret == 0 && bp < shm->nb_ports; bp++) {
-		ret = vb_port_start(cfg, shm, bp, *nb_queues, pools, err, errlen);
+		ret = port_start(cfg, shm, bp, &info[bp], *nb_queues, pools, err, errlen);
 		if (ret == 0)
 			(*started)++;
 	}

@@ -13,46 +13,25 @@
 #include "config.h"
 #include "shm.h"
 
-/*
- * Turn the configured pairs (or, without any, consecutive ports 0<->1, 2<->3 ...) into ethdev
- * ports, and fill shm->nb_ports and shm->port[] (name, driver, port id, peer). Returns 0 or
- * -errno with a message: no ports, an odd count, an unknown port, a port in two pairs or
- * paired with itself.
- */
-int vb_ports_resolve(const struct vb_config *cfg, struct vb_shm *shm, char *err, size_t errlen);
-
-/*
- * Queues per port: the configured number, or enough that every worker lcore has a path,
- * capped by what every port can do. Returns 0 or -errno with a message.
- */
-int vb_ports_queue_count(const struct vb_config *cfg, const struct vb_shm *shm,
-		unsigned int nb_workers, uint16_t *nb_queues, char *err, size_t errlen);
-
-/*
- * Create one mbuf pool per NUMA socket that has ports, sized for the descriptors, the TX
- * buffers and the lcore caches (or cfg->mbufs), with a data room that holds a whole frame on
- * ports that cannot scatter. pools[] is indexed by socket id.
- */
-int vb_pools_create(const struct vb_config *cfg, const struct vb_shm *shm, uint16_t nb_queues,
-		unsigned int nb_workers, struct rte_mempool *pools[], char *err, size_t errlen);
-
-/* Free the pools made by vb_pools_create (after the ports are closed). */
+/* Free the pools made by vb_ports_setup (after the ports are closed). */
 void vb_pools_free(struct rte_mempool *pools[]);
 
 /*
- * Configure and start bridge port bp: nb_queues RX/TX queue pairs (RSS when more than one),
- * the MTU (refused with the PMD's limit when it cannot), scatter / multi-segment offloads
- * where offered, no VLAN or checksum offload that would rewrite frames, promiscuous and
- * all-multicast. Returns 0 or -errno with a message naming the port.
- */
-int vb_port_start(const struct vb_config *cfg, struct vb_shm *shm, unsigned int bp,
-		uint16_t nb_queues, struct rte_mempool *pools[], char *err, size_t errlen);
-
-/*
- * The whole port set-up, in order: resolve the pairs, count queues, create the pools, start
- * every port. *started says how many ports to close later, also after a failure.
- * Returns 0, -EINVAL for what the configuration asks that cannot be (a usage error), or
- * another -errno for a runtime failure; the message is in err.
+ * The whole port set-up, in order, reading each port's device info once:
+ * - resolve the configured pairs (or, without any, consecutive ports 0<->1, 2<->3 ...) into
+ *   ethdev ports and fill shm->nb_ports and shm->port[] (name, driver, port id, peer);
+ * - queues per port: the configured number, or enough that every worker lcore has a path,
+ *   capped by what every port can do;
+ * - one mbuf pool per NUMA socket with ports (pools[], indexed by socket id), sized for the
+ *   descriptors, TX buffers and lcore caches (or [ports] mbufs), holding a whole frame on
+ *   ports that cannot scatter;
+ * - configure and start every port: the queues (RSS when more than one), the MTU (refused
+ *   with the PMD's limit), scatter / multi-segment where offered, no offload that rewrites
+ *   frames, promiscuous and all-multicast.
+ * *started says how many ports to close later, also after a failure; a port that failed
+ * after it was configured is closed already. Returns 0, -EINVAL for what the configuration
+ * asks that cannot be (a usage error), or another -errno for a runtime failure; the message
+ * is in err.
  */
 int vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int nb_workers,
 		   struct rte_mempool *pools[], uint16_t *nb_queues, unsigned int *started,

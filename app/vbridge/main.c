@@ -375,7 +375,13 @@ main(int argc, char **argv)
 	w = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore_id) {
 		workers[w].lcore_id = lcore_id;
-		rte_eal_remote_launch(vb_fwd_loop, &workers[w], lcore_id);
+		/* A worker that did not start would leave its paths silently unforwarded. */
+		ret = rte_eal_remote_launch(vb_fwd_loop, &workers[w], lcore_id);
+		if (ret != 0) {
+			fprintf(stderr, "vbridge: cannot start the worker on lcore %u: %s\n",
+				lcore_id, strerror(-ret));
+			goto cleanup;
+		}
 		w++;
 	}
 	__atomic_store_n(&shm->state, VB_STATE_RUNNING, __ATOMIC_RELEASE);

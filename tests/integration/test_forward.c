@@ -10,6 +10,7 @@
  *   - the scenario: a reflected ARP request, the MAC move and the would-be-filtered reply
  *     are counted and sampled, and the reply is forwarded;
  *   - link-fault propagation takes the peer down and up again, without bouncing back;
+ *   - a port whose queue set-up fails is closed by the set-up (as root, net_af_packet on lo);
  *   - a stop request ends the loop promptly.
  */
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
@@ -427,6 +429,51 @@ setup_rings(void)
 	return 0;
 }
 
+/*
+ * net_af_packet cannot put a 4 KiB kernel frame into a 2 KiB mbuf, so its RX queue set-up
+ * fails: vb_ports_setup must then close the port itself (the caller closes only the ports it
+ * was told started). Run before the main set-up, which pairs the two ring ports.
+ */
+static void
+test_failed_port_closed(void)
+{
+	static const char afp[] = "net_af_packet_vbt";
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES] = { NULL };
+	unsigned int started = 99;
+	struct vb_config cfg;
+	struct vb_shm *shm;
+	uint16_t pid, nb_queues;
+	char err[256] = "";
+	int ret;
+
+	if (rte_vdev_init(afp, "iface=lo,framesz=4096,blocksz=4096,qpairs=1") != 0 ||
+	    rte_eth_dev_get_port_by_name(afp, &pid) != 0) {
+		printf("SKIP part: no net_af_packet on lo (needs root): the closing of a port "
+		       "whose queue set-up fails is not checked\n");
+		return;
+	}
+	shm = calloc(1, sizeof(*shm));
+	if (shm == NULL) {
+		CHECK(0, "no memory");
+		return;
+	}
+	vb_config_defaults(&cfg);
+	cfg.nb_pairs = 1;
+	snprintf(cfg.pairs[0][0], sizeof(cfg.pairs[0][0]), "%s", afp);
+	snprintf(cfg.pairs[0][1], sizeof(cfg.pairs[0][1]), "net_ring_net_ring_vb0");
+	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
+	CHECK(ret != 0 && started == 0 && strstr(err, "RX queue 0") != NULL,
+	      "set-up with an af_packet port that cannot set up RX: ret %d, started %u, '%s'; "
+	      "expected a failure at RX queue 0 and nothing started", ret, started, err);
+	CHECK(!rte_eth_dev_is_valid_port(pid), "the port whose queue set-up failed is still "
+	      "open (port %u)", pid);
+	CHECK(rte_eth_dev_is_valid_port(0) && rte_eth_dev_is_valid_port(1),
+	      "the ring ports should be untouched");
+	vb_pools_free(pools);
+	rte_vdev_uninit(afp);
+	free(shm);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -458,6 +505,8 @@ main(int argc, char **argv)
 		printf("FAIL: cannot create the test's pool, rings or ports\n");
 		return 1;
 	}
+
+	test_failed_port_closed();
 
 	/* vbridge's own set-up path, with an MTU that needs chains. */
 	vb_config_defaults(&cfg);
