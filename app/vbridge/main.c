@@ -21,12 +21,16 @@
 #include "config.h"
 #include "fwd.h"
 #include "log.h"
+#include "notify.h"
 #include "port.h"
 #include "shm.h"
 #include "telemetry.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
+
+/* systemd's view of this process (lib/notify.c; nothing is sent without systemd). */
+static struct vb_notify notify;
 
 static void
 usage(const char *prog)
@@ -244,6 +248,7 @@ housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
 			vb_ports_poll_links(shm, cfg->link_propagation);
 			next_poll = now + poll_tsc;
 		}
+		vb_notify_housekeeping(&notify, shm, now);
 		usleep(10 * 1000);
 	}
 }
@@ -372,6 +377,7 @@ main(int argc, char **argv)
 	if (ret != 0)
 		VB_LOG(WARNING, "packet capture (pdump) unavailable: %s", rte_strerror(-ret));
 
+	vb_notify_init(&notify);
 	w = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore_id) {
 		workers[w].lcore_id = lcore_id;
@@ -392,6 +398,7 @@ main(int argc, char **argv)
 	       nb_queues, cfg.burst, cfg.drain_us, (int)getpid());
 
 	housekeeping(shm, &cfg);
+	vb_notify_stopping(&notify);
 
 	__atomic_store_n(&shm->state, VB_STATE_STOPPING, __ATOMIC_RELEASE);
 	rte_eal_mp_wait_lcore();
