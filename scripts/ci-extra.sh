@@ -6,7 +6,7 @@
 #   3. scripts/fuzz.sh 60    each libFuzzer harness for 60 s                  (~4-5 min)
 # About 7 minutes on a 2-core machine. FUZZ_SECONDS=N changes the fuzzing time per harness.
 # Every step runs even if an earlier one failed; exits 1 if any failed.
-#   sudo scripts/ci-extra.sh
+#   scripts/ci-extra.sh         (as root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

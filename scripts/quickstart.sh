@@ -9,7 +9,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: sudo $0 [--duration N] [--no-deps] [--help]
+Usage: $0 [--duration N] [--no-deps] [--help]     (as root)
   --duration N   stop after N seconds (default: run until Ctrl-C)
   --no-deps      do not run scripts/deps.sh (packages already installed)
   --help         this text
@@ -52,7 +52,7 @@ cleanup() {
 	fi
 	scripts/lab.sh down
 	rm -rf "/var/run/dpdk/$FP"; rm -f /dev/hugepages/${FP}map_*
-	[ $rc -eq 0 ] || echo "quickstart: failed (exit $rc); logs in $LOG" >&2
+	if [ $rc -eq 0 ]; then rm -rf "$LOG"; else echo "quickstart: failed (exit $rc); logs in $LOG" >&2; fi
 	exit $rc
 }
 trap cleanup EXIT

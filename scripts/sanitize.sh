@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The unit and integration suites built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (gcc, meson -Db_sanitize=address,undefined) in build-asan/, one test at a time.
-#   sudo scripts/sanitize.sh [meson test options, e.g. --suite unit: only those tests]
+#   scripts/sanitize.sh [meson test options, e.g. --suite unit: only those tests]
 # Exits non-zero on any failure or sanitizer report.
 #
 # What is and is not checked: our code (lib/, app/, tests/) is instrumented; DPDK's shared

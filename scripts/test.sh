@@ -3,10 +3,10 @@
 # Install what is missing, build, reserve hugepages and run every test suite (unit,
 # integration, e2e), then the hardening checks (static analysis, the suites under
 # AddressSanitizer and UndefinedBehaviorSanitizer, a minute of fuzzing per harness).
-#   sudo scripts/test.sh            everything (what CI runs), about 7 minutes on 2 cores
-#   sudo scripts/test.sh --quick    the three suites only, about 2 minutes
-#   sudo scripts/test.sh --suite unit [other meson test options]
-# Exits non-zero if anything fails.
+#   scripts/test.sh            everything (what CI runs), about 7 minutes on 2 cores
+#   scripts/test.sh --quick    the three suites only, about 2 minutes
+#   scripts/test.sh --suite unit [other meson test options]
+# As root (sudo from another account). Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

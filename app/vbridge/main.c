@@ -180,8 +180,8 @@ eal_failed(void)
 		return EXIT_USAGE;
 	case EACCES:
 	case ENOMEM:
-		fprintf(stderr, "vbridge: no usable hugepages? Reserve some with "
-			"'sudo scripts/hugepages.sh' (or dpdk-hugepages.py --setup 1G), or try "
+		fprintf(stderr, "vbridge: no usable hugepages? Reserve some, as root, "
+			"with scripts/hugepages.sh (or dpdk-hugepages.py --setup 1G), or try "
 			"--no-huge (which disables vbridge-stat and dpdk-proc-info)\n");
 		return EXIT_RUNTIME;
 	case EALREADY:
