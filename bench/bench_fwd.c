@@ -436,6 +436,7 @@ main(int argc, char **argv)
 	struct rte_ring *ring[4];
 	struct vb_worker *worker;
 	struct vb_config cfg;
+	struct vb_shm_writer seg;
 	struct vb_shm *shm;
 	struct vb_cls_ctrs cls0, cls1;
 	struct opts o;
@@ -491,10 +492,10 @@ main(int argc, char **argv)
 	cfg.mac_unicast = o.mac_unicast;
 	cfg.burst = o.burst;
 	cfg.drain_us = o.drain_us;
-	shm = vb_shm_create(&cfg, 1);
+	shm = vb_shm_create(&seg, &cfg, 1, err, sizeof(err)) == 0 ? seg.shm : NULL;
 	worker = rte_zmalloc(NULL, sizeof(*worker), RTE_CACHE_LINE_SIZE);
 	if (shm == NULL || worker == NULL) {
-		fprintf(stderr, "bench_fwd: no memory for the shared counters\n");
+		fprintf(stderr, "bench_fwd: no stats segment (%s) or no worker memory\n", err);
 		return 1;
 	}
 	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
@@ -572,7 +573,7 @@ stop:
 		printf("# io: %" PRIu64 " frames dropped\n",
 		       io_streams[0].dropped + io_streams[1].dropped);
 	vb_ports_close(shm, shm->nb_ports);
-	vb_shm_free(shm);
+	vb_shm_free(&seg);
 	rte_free(worker);
 	vb_pools_free(pools);
 	return rte_eal_cleanup() ? 1 : 0;

@@ -219,17 +219,23 @@ fail:
 }
 
 void
+vb_mirror_join(struct vb_mirror *mr)
+{
+	if (mr->shm == NULL || !mr->thread_started)
+		return;
+	__atomic_store_n(&mr->stop, true, __ATOMIC_RELEASE);
+	pthread_join(mr->thread, NULL);
+	mr->thread_started = false;
+}
+
+void
 vb_mirror_stop(struct vb_mirror *mr)
 {
 	unsigned int w;
 
 	if (mr->shm == NULL)
 		return;
-	if (mr->thread_started) {
-		__atomic_store_n(&mr->stop, true, __ATOMIC_RELEASE);
-		pthread_join(mr->thread, NULL);
-		mr->thread_started = false;
-	}
+	vb_mirror_join(mr);
 	for (w = 0; w < mr->nb_rings; w++) {
 		struct rte_mbuf *m;
 

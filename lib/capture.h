@@ -78,7 +78,13 @@ int vb_mirror_start(struct vb_mirror *mr, struct vb_shm *shm, const char *iface,
 		    unsigned int nb_workers, unsigned int ring_size, struct rte_mempool *pool,
 		    char *err, size_t errlen);
 
-/* After the workers have stopped: drain the rings to the TAP, stop the thread, close it. */
+/*
+ * After the workers have stopped: the thread drains the rings to the TAP and ends; then the
+ * mirror counters are final. Takes no DPDK lock. Does nothing when the thread is not running.
+ */
+void vb_mirror_join(struct vb_mirror *mr);
+
+/* After the workers have stopped: vb_mirror_join, then free the rings and close the TAP. */
 void vb_mirror_stop(struct vb_mirror *mr);
 
 #endif /* VB_CAPTURE_H */

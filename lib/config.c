@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,9 @@ static const struct vb_opt options[] = {
 	    "mirror only frames that match this tcpdump expression (empty: all)"),
 	OPT("capture", mirror_ring, VB_OPT_POW2, 64, 65536, "1024",
 	    "frames waiting for the mirror, per worker lcore (a power of two)"),
+	OPT_AT("monitor", "group", monitor_group, "monitor-group", VB_OPT_GROUP, 0,
+	       VB_GROUP_NAME_LEN - 1, "",
+	       "group that may read the stats segment (empty: vbridge if it exists, else root)"),
 };
 
 static int apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
@@ -317,6 +321,23 @@ parse_text(const char *text, uint32_t max, bool ifname, char *out, char *why, si
 	return 0;
 }
 
+/* A group that exists now (vbridge sets the segment's group to it), or empty: the default. */
+static int
+parse_group(const char *text, uint32_t max, char *out, char *why, size_t whylen)
+{
+	if (strlen(text) > max) {
+		snprintf(why, whylen, "longer than %u characters", max);
+		return -EINVAL;
+	}
+	if (*text != '\0' && getgrnam(text) == NULL) {
+		snprintf(why, whylen, "no group '%s' on this system (create it with groupadd %s, "
+			 "or leave the key empty: root only)", text, text);
+		return -EINVAL;
+	}
+	strlcpy(out, text, max + 1);
+	return 0;
+}
+
 static int
 apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
       char *why, size_t whylen)
@@ -343,6 +364,8 @@ apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,
 		return parse_text(value, opt->max, false, field, why, whylen);
 	case VB_OPT_IFNAME:
 		return parse_text(value, opt->max, true, field, why, whylen);
+	case VB_OPT_GROUP:
+		return parse_group(value, opt->max, field, why, whylen);
 	}
 	snprintf(why, whylen, "internal error: option type %d", opt->type);
 	return -EINVAL;

@@ -15,6 +15,7 @@
 
 #define VB_MAX_PAIRS	(VB_MAX_PORTS / 2)
 #define VB_MAX_BURST	256
+#define VB_GROUP_NAME_LEN	32
 
 struct vb_config {
 	/* Ports as the user wrote them: an ethdev port id or name. None: 0<->1, 2<->3 ... */
@@ -46,6 +47,8 @@ struct vb_config {
 	char mirror_filter[VB_FILTER_TEXT_LEN];
 	uint32_t mirror_ring;		/* per worker lcore, power of two */
 	char sample_filter[VB_FILTER_TEXT_LEN];
+	/* Who may read the stats segment besides root; empty: "vbridge" if it exists. */
+	char monitor_group[VB_GROUP_NAME_LEN];
 };
 
 enum vb_opt_type {
@@ -55,6 +58,7 @@ enum vb_opt_type {
 	VB_OPT_PAIRS,
 	VB_OPT_STRING,		/* text of at most max characters */
 	VB_OPT_IFNAME,		/* a network interface name */
+	VB_OPT_GROUP,		/* a group name that exists, or empty */
 };
 
 /* One configuration key: its INI section and name, and its option --name (with '-' for '_'). */

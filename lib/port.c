@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -492,5 +493,32 @@ vb_ports_poll_links(struct vb_shm *shm, bool propagate_faults)
 		/* A link we forced down must not bounce the fault back to its cause. */
 		if (propagate_faults && !pi->link_forced_down)
 			propagate(shm, bp, link.link_status);
+	}
+}
+
+void
+vb_ports_copy_stats(struct vb_shm *shm)
+{
+	struct rte_eth_stats st;
+	struct vb_eth_ctrs eth;
+	unsigned int bp;
+	int ret;
+
+	for (bp = 0; bp < shm->nb_ports; bp++) {
+		struct vb_port_info *pi = &shm->port[bp];
+
+		memset(&eth, 0, sizeof(eth));
+		ret = rte_eth_stats_get(pi->port_id, &st);
+		if (ret == 0) {
+			eth.ipackets = st.ipackets;
+			eth.opackets = st.opackets;
+			eth.ibytes = st.ibytes;
+			eth.obytes = st.obytes;
+			eth.imissed = st.imissed;
+			eth.ierrors = st.ierrors;
+			eth.oerrors = st.oerrors;
+			eth.rx_nombuf = st.rx_nombuf;
+		}
+		vb_shm_eth_write(pi, &eth, ret, rte_get_tsc_cycles());
 	}
 }

@@ -50,4 +50,10 @@ void vb_ports_poll_links(struct vb_shm *shm, bool propagate);
 /* Probe which ports can set their link down, and say once which cannot. */
 void vb_ports_probe_link_control(struct vb_shm *shm);
 
+/*
+ * Main lcore: copy each port's rte_eth_stats (the fields of struct vb_eth_ctrs) into the
+ * stats segment with the time of the copy, for readers that have no ethdev (vbridge-stat).
+ */
+void vb_ports_copy_stats(struct vb_shm *shm);
+
 #endif /* VB_PORT_H */

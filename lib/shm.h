@@ -2,11 +2,19 @@
 /*
  * The shared-memory layout: the contract between vbridge (the primary, the only writer) and
  * any number of readers (vbridge-stat, telemetry callbacks). Both programs include this file
- * and nothing else to agree on what the memzone holds.
+ * and nothing else to agree on what the stats segment holds.
+ *
+ * The segment is a file vbridge creates and maps itself, outside DPDK's memory: on tmpfs,
+ * at vb_shm_path() (/run/vbridge/<file-prefix>/stats), mode 0640 root:[monitor] group.
+ * Readers map it read-only with vb_shm_open(): no EAL, no DPDK lock, nothing they do or die
+ * of can hold anything the primary waits for (VPP's stats segment model).
  *
  * Rules, so that a reader can never disturb forwarding:
- * - one memzone, VB_SHM_NAME, holding struct vb_shm; no pointers inside (a secondary maps it
- *   at another address);
+ * - one file holding struct vb_shm, then the classifier's tables; no pointers inside (each
+ *   reader maps it at another address);
+ * - the file is complete (header, magic) before it appears under its name (rename), it never
+ *   shrinks, and the primary holds a write lock (fcntl) on it for as long as it lives: a file
+ *   nobody holds is left by a vbridge that has exited;
  * - the header is written once by the main lcore before workers start, except the fields
  *   marked "main lcore", which the housekeeping loop keeps current;
  * - each worker lcore writes only its own struct vb_lcore_ctrs, one plain store per counter
@@ -17,16 +25,24 @@
 #ifndef VB_SHM_H
 #define VB_SHM_H
 
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <rte_common.h>
 
 #include "classify.h"
 #include "sizes.h"
 
-#define VB_SHM_NAME		"vbridge_shm"
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	3
+#define VB_LAYOUT_VERSION	4
+#define VB_SHM_FILE		"stats"		/* in the prefix's runtime directory */
+#define VB_RUN_DIR		"/run/vbridge"	/* when /run is a tmpfs, as on Debian */
+#define VB_RUN_DIR_SHM		"/dev/shm/vbridge"	/* otherwise (some containers) */
+#define VB_RUN_DIR_ENV		"VBRIDGE_RUNTIME_DIR"	/* overrides both */
+#define VB_MONITOR_GROUP	"vbridge"	/* [monitor] group when not set, if it exists */
 
 #define VB_MAX_WORKERS		32	/* forwarding lcores */
 #define VB_LINK_UNKNOWN		0xff
@@ -70,6 +86,21 @@ enum vb_run_state {
 	VB_STATE_STOPPING,
 };
 
+/*
+ * The PMD's own counters of one port (the rte_eth_stats fields of the same names), as the
+ * main lcore last copied them: readers cannot call ethdev without being a DPDK process.
+ */
+struct vb_eth_ctrs {
+	uint64_t ipackets;
+	uint64_t opackets;
+	uint64_t ibytes;
+	uint64_t obytes;
+	uint64_t imissed;
+	uint64_t ierrors;
+	uint64_t oerrors;
+	uint64_t rx_nombuf;
+};
+
 struct vb_port_info {
 	char name[VB_PORT_NAME_LEN];	/* ethdev name, e.g. net_af_xdp0 or 0000:0b:00.0 */
 	char driver[32];
@@ -84,6 +115,11 @@ struct vb_port_info {
 	uint8_t link_full_duplex;
 	uint32_t link_speed_mbps;
 	uint64_t link_changes;
+	/* main lcore, every housekeeping pass (vb_shm_eth_write; readers vb_shm_eth_read): */
+	uint32_t eth_seq;		/* odd while the copy below is being written */
+	int32_t eth_error;		/* 0, or rte_eth_stats_get's negative errno */
+	uint64_t eth_tsc;		/* TSC of the copy; 0: none yet */
+	struct vb_eth_ctrs eth;
 };
 
 /*
@@ -114,11 +150,12 @@ struct vb_mirror_ctrs {
 	uint64_t rx_discarded;		/* frames the kernel sent into the TAP, freed */
 };
 
+/* magic and layout_version stay where they are in every version, so readers can name both. */
 struct vb_shm {
 	uint64_t magic;
 	uint32_t layout_version;
 	uint32_t size;			/* sizeof(struct vb_shm) as the writer built it */
-	uint64_t total_size;		/* the memzone: header, counters and the classifier's tables */
+	uint64_t total_size;		/* the file: header, counters and the classifier's tables */
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	uint64_t start_unix_ns;		/* wall clock at start_tsc */
@@ -162,11 +199,80 @@ const char *vb_drop_reason_name(enum vb_drop_reason reason);
 struct vb_config;
 
 /*
- * Primary: reserve and initialise the memzone for nb_workers worker lcores, with the
- * classifier's tables when cfg enables it. Returns NULL with rte_errno set (EEXIST if
- * another vbridge with this file prefix already holds one, ENOMEM, EINVAL).
+ * The segment's file for a DPDK file prefix: $VBRIDGE_RUNTIME_DIR/<prefix>/stats when that is
+ * set, else /run/vbridge/<prefix>/stats when /run is a tmpfs, else /dev/shm/vbridge/... (a
+ * file on a disk would be written back while the workers write it). Returns 0, or -ENAMETOOLONG.
  */
-struct vb_shm *vb_shm_create(const struct vb_config *cfg, unsigned int nb_workers);
+int vb_shm_path(const char *file_prefix, char *buf, size_t len);
+
+/* The primary's side of the segment. */
+struct vb_shm_writer {
+	struct vb_shm *shm;		/* the mapping, read-write */
+	size_t len;
+	int fd;				/* open for as long as vbridge runs: it holds the lock */
+	char path[PATH_MAX];
+};
+
+/*
+ * Primary, after rte_eal_init(): create and initialise the segment for nb_workers worker
+ * lcores (with the classifier's tables when cfg enables it) in a new file, lock it, and
+ * publish it under vb_shm_path() of EAL's file prefix, replacing one left by a vbridge that
+ * has exited. Directory 0750 and file 0640 with cfg->monitor_group (its default: "vbridge"
+ * when that group exists, else root only: 0700 and 0600). Returns 0, or -errno with a
+ * message in err (-EEXIST: another live vbridge publishes one for this prefix).
+ */
+int vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg,
+		  unsigned int nb_workers, char *err, size_t errlen);
+
+/*
+ * Primary, stopping: remove the file's name, so that new readers find no vbridge; readers
+ * that have it mapped keep their mapping and see the state "stopping". Async-signal-safe.
+ */
+void vb_shm_unpublish(struct vb_shm_writer *w);
+
+/* Primary: unpublish, unmap and close (which releases the lock). */
+void vb_shm_free(struct vb_shm_writer *w);
+
+/* Main lcore: publish a port's PMD counters (error: 0 or rte_eth_stats_get's -errno). */
+void vb_shm_eth_write(struct vb_port_info *pi, const struct vb_eth_ctrs *eth, int error,
+		      uint64_t tsc);
+
+/*
+ * Reader: a consistent copy of a port's PMD counters, their error and the TSC of the copy
+ * (0: none yet). Retries while the main lcore writes; never blocks it.
+ */
+void vb_shm_eth_read(const struct vb_port_info *pi, struct vb_eth_ctrs *eth, int *error,
+		     uint64_t *tsc);
+
+/* The reader's side: no EAL, no DPDK lock, a read-only mapping. */
+struct vb_shm_reader {
+	const struct vb_shm *shm;	/* NULL when not open */
+	size_t len;			/* bytes mapped: the file's size when opened */
+	int fd;
+	dev_t dev;			/* the file mapped, to tell a newer one under its name */
+	ino_t ino;
+	int32_t pid;			/* the primary's */
+	char path[PATH_MAX];
+};
+
+/*
+ * Map the segment of the vbridge started with --file-prefix file_prefix, read-only, and
+ * check it. Returns 0, or -ENOENT (no vbridge with that prefix), -EACCES (not allowed: err
+ * names the group to join), -EPROTO (not vbridge's, or another layout version: err says
+ * both), -ESRCH (left by a vbridge that has exited). err always gets a one-line message for
+ * the user (without a program name in front). A vbridge still starting publishes its
+ * segment with state "starting" and its ports not filled in yet.
+ */
+int vb_shm_open(struct vb_shm_reader *r, const char *file_prefix, char *err, size_t errlen);
+
+/*
+ * True once the primary has exited (nobody holds the file's lock), or the file is no longer
+ * under its name or another replaced it (a restarted vbridge). A few system calls, no lock.
+ */
+bool vb_shm_gone(const struct vb_shm_reader *r);
+
+/* Unmap and close; r may be one that failed to open or was never opened (zeroed). */
+void vb_shm_close(struct vb_shm_reader *r);
 
 /* The classifier's tables inside shm, NULL when it is off. */
 static inline void *
@@ -182,16 +288,6 @@ vb_shm_sample_ring(const struct vb_shm *shm, unsigned int worker)
 		return NULL;
 	return vb_shm_at(shm, shm->cls.sample_off + worker * shm->cls.sample_stride);
 }
-
-/* Primary: free the memzone; readers still attached keep their mapping. */
-void vb_shm_free(struct vb_shm *shm);
-
-/*
- * Secondary: find the memzone and check magic, version and size.
- * Returns NULL with rte_errno ENOENT (no memzone), EPROTO (not vbridge's, or another layout
- * version; *found_version tells which, when not NULL).
- */
-const struct vb_shm *vb_shm_attach(uint32_t *found_version);
 
 /* Sum one direction's counters over all worker lcores, with relaxed loads. */
 void vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir_ctrs *sum);

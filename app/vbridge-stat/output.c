@@ -3,6 +3,7 @@
  * Printers: text summary, --watch lines, JSON (docs/vbridge-stat.md documents the schema) and
  * Prometheus text exposition, all over plain snapshots. Nothing here touches DPDK.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -221,20 +222,21 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 		}
 	}
 
-	fprintf(f, "\nEthdev counters (the PMD's)\n  %2s  %-20s %16s %16s %12s %12s %12s %12s\n",
-		"#", "name", "ipackets", "opackets", "imissed", "ierrors", "rx_nombuf", "oerrors");
+	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n  %2s  %-20s %16s %16s "
+		"%12s %12s %12s %12s %8s\n", "#", "name", "ipackets", "opackets", "imissed",
+		"ierrors", "rx_nombuf", "oerrors", "age");
 	for (i = 0; i < snap->nb_ports; i++) {
 		const struct vb_stat_port *p = &snap->port[i];
 
 		if (p->eth.error != 0) {
-			fprintf(f, "  %2u  %-20s not readable from a secondary process: %s\n", i,
-				p->name, strerror(-p->eth.error));
+			fprintf(f, "  %2u  %-20s %s\n", i, p->name, p->eth.error == -EAGAIN ?
+				"not copied by vbridge yet" : strerror(-p->eth.error));
 			continue;
 		}
 		fprintf(f, "  %2u  %-20s %16" PRIu64 " %16" PRIu64 " %12" PRIu64 " %12" PRIu64
-			" %12" PRIu64 " %12" PRIu64 "\n", i, p->name, p->eth.ipackets,
+			" %12" PRIu64 " %12" PRIu64 " %5.0f ms\n", i, p->name, p->eth.ipackets,
 			p->eth.opackets, p->eth.imissed, p->eth.ierrors, p->eth.rx_nombuf,
-			p->eth.oerrors);
+			p->eth.oerrors, p->eth_age_ns / 1e6);
 	}
 
 	print_classifier(f, snap);
@@ -415,9 +417,10 @@ j_str(struct json *j, const char *key, const char *v)
 }
 
 static void
-json_ethdev(struct json *j, const struct vb_stat_ethdev *e)
+json_ethdev(struct json *j, const struct vb_stat_ethdev *e, uint64_t age_ns)
 {
 	j_open(j, "ethdev", '{');
+	j_double(j, "age_s", age_ns / 1e9, 3);
 	if (e->error != 0) {
 		j_str(j, "error", strerror(-e->error));
 	} else {
@@ -459,7 +462,7 @@ json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 	j_bool(j, "can_set_link", p->can_set_link != 0);
 	j_u64(j, "changes", p->link_changes);
 	j_close(j, '}');
-	json_ethdev(j, &p->eth);
+	json_ethdev(j, &p->eth, p->eth_age_ns);
 	if (snap->tables.enabled) {
 		j_open(j, "classifier", '{');
 		for (k = 0; k < VB_CLS_CTR_COUNT; k++)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The reader layer: the one place that reads vbridge's shared memory (through a const pointer,
- * with relaxed loads, never a store) and the ethdev counters, copying both into plain memory.
- * It takes no lock, allocates nothing from DPDK and can be killed at any instruction
- * without leaving anything behind in the primary.
+ * The reader layer: the one place that reads vbridge's stats segment (through a const
+ * pointer, with relaxed loads, never a store), copying it into plain memory. It takes no
+ * lock, calls no DPDK library and can be killed at any instruction without leaving anything
+ * behind in the primary.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include <rte_cycles.h>
-#include <rte_ethdev.h>
 
 #include "stat.h"
 
@@ -25,35 +24,37 @@ clock_ns(clockid_t clk)
 }
 
 /*
- * rte_eth_stats_get works from a secondary: the PMD reads counters the primary keeps in
- * shared memory (or the NIC's registers). The port must be the one the primary named.
+ * The PMD's counters, as vbridge's main lcore last copied them into the segment (a reader
+ * has no ethdev of its own); their age says how fresh they are.
  */
 static void
-read_ethdev(const struct vb_stat_port *p, struct vb_stat_ethdev *e)
+read_ethdev(const struct vb_port_info *pi, struct vb_stat_ethdev *e, uint64_t *age_ns,
+	    uint64_t now_tsc, uint64_t tsc_hz)
 {
-	char name[RTE_ETH_NAME_MAX_LEN];
-	struct rte_eth_stats st;
-	int ret;
+	struct vb_eth_ctrs c;
+	uint64_t tsc;
+	int error;
 
+	vb_shm_eth_read(pi, &c, &error, &tsc);
 	memset(e, 0, sizeof(*e));
-	if (!rte_eth_dev_is_valid_port(p->port_id) ||
-	    rte_eth_dev_get_name_by_port(p->port_id, name) != 0 || strcmp(name, p->name) != 0) {
-		e->error = -ENODEV;
+	*age_ns = 0;
+	if (tsc == 0) {
+		e->error = -EAGAIN;	/* vbridge has not copied them yet */
 		return;
 	}
-	ret = rte_eth_stats_get(p->port_id, &st);
-	if (ret != 0) {
-		e->error = ret;
+	if (now_tsc > tsc && tsc_hz != 0)
+		*age_ns = (uint64_t)((double)(now_tsc - tsc) * 1e9 / (double)tsc_hz);
+	e->error = error;
+	if (error != 0)
 		return;
-	}
-	e->ipackets = st.ipackets;
-	e->opackets = st.opackets;
-	e->ibytes = st.ibytes;
-	e->obytes = st.obytes;
-	e->imissed = st.imissed;
-	e->ierrors = st.ierrors;
-	e->oerrors = st.oerrors;
-	e->rx_nombuf = st.rx_nombuf;
+	e->ipackets = c.ipackets;
+	e->opackets = c.opackets;
+	e->ibytes = c.ibytes;
+	e->obytes = c.obytes;
+	e->imissed = c.imissed;
+	e->ierrors = c.ierrors;
+	e->oerrors = c.oerrors;
+	e->rx_nombuf = c.rx_nombuf;
 }
 
 /* Most moves first, then the most recently seen: the MACs worth a look come first. */
@@ -298,7 +299,8 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 		vb_shm_sum_cap(shm, i, &snap->port[i].cap);
 	}
 	for (i = 0; i < snap->nb_ports; i++)
-		read_ethdev(&snap->port[i], &snap->port[i].eth);
+		read_ethdev(&shm->port[i], &snap->port[i].eth, &snap->port[i].eth_age_ns,
+			    rte_get_tsc_cycles(), shm->tsc_hz);
 	read_capture(shm, snap);
 	read_tables(shm, snap, now_tsc);
 

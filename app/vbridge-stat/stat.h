@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vbridge-stat's own parts, shared by its files:
- * - snapshot.c: the reader layer, the only code that looks at the shared memory (const) or
- *   calls ethdev; it copies what it sees into a plain struct vb_stat_snap;
+ * vbridge-stat's own parts, shared by its files, one job each:
+ * - main.c: the process, as a list of verbs: options, open the segment, run the view;
+ * - cli.c: the command line (struct vb_stat_opts) and --help;
+ * - reader.c: finding and watching the vbridge: vb_shm_open() with the waits and messages a
+ *   user needs, "is it still there?", sleeping between reads;
+ * - views.c: each view's read-print loop (summary, --watch, JSON, Prometheus, --diagnose,
+ *   --macs, --samples / --pcapng);
+ * - snapshot.c: the reader layer, the only code that looks at the shared memory (const);
+ *   it copies what it sees into a plain struct vb_stat_snap;
  * - diagnose.c: rules that turn two snapshots into plain-language findings;
  * - output.c: printers (text summary, watch lines, JSON, Prometheus) over snapshots and
  *   findings; they never touch DPDK.
@@ -22,14 +28,15 @@
 #include "mactab.h"
 #include "sample.h"
 
+#define VB_STAT_DEFAULT_PREFIX	"rte"	/* EAL's, and so vbridge's, default --file-prefix */
 #define VB_STAT_SCHEMA		"vbridge-stat/1"	/* the JSON schema, docs/vbridge-stat.md */
 #define VB_STAT_MAX_FINDINGS	64
 #define VB_STAT_TOP_MACS	8	/* MACs that moved most, kept in a snapshot as evidence */
 #define VB_STAT_MAX_SAMPLES	65536	/* samples copied out at most, newest kept */
 
-/* The PMD's own counters (rte_eth_stats) of one port, as far as the monitor can read them. */
+/* The PMD's own counters (rte_eth_stats) of one port, as vbridge last copied them. */
 struct vb_stat_ethdev {
-	int error;		/* 0, or the negative errno of rte_eth_stats_get */
+	int error;		/* 0, the negative errno of rte_eth_stats_get, -EAGAIN: no copy yet */
 	uint64_t ipackets;
 	uint64_t opackets;
 	uint64_t ibytes;
@@ -55,6 +62,7 @@ struct vb_stat_port {
 	uint64_t link_changes;
 	struct vb_dir_ctrs dir;		/* the direction received on this port, out of its peer */
 	struct vb_stat_ethdev eth;
+	uint64_t eth_age_ns;		/* how long ago vbridge copied eth from the PMD */
 	struct vb_cls_ctrs cls;		/* classifier, frames received on this port */
 	struct vb_cap_ctrs cap;		/* capture, frames received on this port */
 };
@@ -166,9 +174,63 @@ struct vb_stat_findings {
 	struct vb_stat_finding f[VB_STAT_MAX_FINDINGS];
 };
 
+enum vb_stat_view {
+	VB_STAT_VIEW_SUMMARY,
+	VB_STAT_VIEW_JSON,
+	VB_STAT_VIEW_PROMETHEUS,
+	VB_STAT_VIEW_DIAGNOSE,
+	VB_STAT_VIEW_MACS,
+	VB_STAT_VIEW_SAMPLES,
+};
+
+/* The command line, checked. */
+struct vb_stat_opts {
+	const char *prefix;
+	enum vb_stat_view view;
+	bool watch;
+	bool rates;
+	bool verbose;
+	bool json;		/* --json: the view's JSON form */
+	bool follow;		/* --samples: keep reading new samples */
+	const char *pcapng;	/* --samples: write them to this file ("-": stdout) */
+	double interval_s;	/* --watch refresh, or the one-shot rate interval */
+	unsigned long count;	/* --watch refreshes, 0: until stopped */
+	long lcore;		/* CPU to run on, -1: any */
+};
+
+/* main.c: has SIGINT, SIGTERM or a closed pipe asked us to stop? */
+bool vb_stat_quitting(void);
+
+/* cli.c: fill o from argv. Returns 0, 1 for --help / --version (done), -1 after a message. */
+int vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o);
+
+/* reader.c */
+
+/*
+ * Open the segment of the vbridge with prefix: wait a moment for one still starting (a DPDK
+ * primary with that prefix that has not published yet, or a segment in state "starting").
+ * Returns 0, or EXIT_FAILURE after a message on stderr.
+ */
+int vb_stat_open(struct vb_shm_reader *r, const struct vb_stat_opts *o);
+
+/* Has the primary exited, been replaced, or begun to stop? If so, say which in why. */
+bool vb_stat_gone(const struct vb_shm_reader *r, char *why, size_t len);
+
+/*
+ * Sleep for seconds, looking every 50 ms at Ctrl-C and at the primary. Returns 0 after the
+ * full sleep, 1 when asked to quit, -1 when the primary went away (why says how).
+ */
+int vb_stat_sleep(double seconds, const struct vb_shm_reader *r, char *why, size_t len);
+
+/* views.c: run the view o asks for on an open segment; returns the exit status. */
+int vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r);
+
 /* snapshot.c */
 
-/* Copy the shared counters and the ports' ethdev stats into snap. Reads shm only. */
+/*
+ * Copy the shared counters, and the ports' PMD counters vbridge copied into the segment, into
+ * snap. Reads shm only (a reader's read-only mapping, or the primary's own).
+ */
 void vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap);
 
 /* Copy the MAC table out, sorted. Returns 0, -ENOMEM, or -ENOENT when the classifier is off. */

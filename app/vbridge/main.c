@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -31,6 +32,10 @@
 
 /* systemd's view of this process (lib/notify.c; nothing is sent without systemd). */
 static struct vb_notify notify;
+
+/* SIGTERM to exit, at most (the promise of README), and the least the clean-up gets. */
+#define VB_STOP_BUDGET_MS	1200
+#define VB_CLEANUP_MIN_MS	100
 
 static void
 usage(const char *prog)
@@ -56,7 +61,8 @@ usage(const char *prog)
 			 opts[i].type == VB_OPT_BOOL ? "on|off" :
 			 opts[i].type == VB_OPT_PAIRS ? "LIST" :
 			 opts[i].type == VB_OPT_STRING ? "EXPR" :
-			 opts[i].type == VB_OPT_IFNAME ? "NAME" : "N");
+			 opts[i].type == VB_OPT_IFNAME ? "NAME" :
+			 opts[i].type == VB_OPT_GROUP ? "GROUP" : "N");
 		for (k = 2; name[k] != ' '; k++)
 			if (name[k] == '_')
 				name[k] = '-';
@@ -151,20 +157,27 @@ on_cleanup_stuck(int sig __rte_unused)
 }
 
 /*
- * Forwarding has stopped and the final counters are out; what is left (freeing memzones,
- * EAL clean-up) takes DPDK's shared memory lock, which a monitor killed in the middle of its
- * own EAL start can leave held for good. Then waiting would break the promise that SIGTERM
- * ends vbridge: give the clean-up two seconds.
+ * Forwarding has stopped and the final counters are out; what is left (closing ports,
+ * freeing rings, pools and memzones, EAL clean-up) takes DPDK's shared memory lock or its
+ * heap locks, which a secondary process (dpdk-proc-info, dpdk-dumpcap) killed in the middle
+ * of its own EAL start can leave held for good. Waiting then would break the promise that
+ * SIGTERM ends vbridge: the clean-up gets until VB_STOP_BUDGET_MS after the stop was seen.
  */
 static void
-arm_cleanup_watchdog(void)
+arm_cleanup_watchdog(uint64_t stop_tsc)
 {
+	uint64_t spent_ms = (rte_get_tsc_cycles() - stop_tsc) * 1000 / rte_get_tsc_hz();
+	uint64_t left_ms = spent_ms + VB_CLEANUP_MIN_MS < VB_STOP_BUDGET_MS ?
+		VB_STOP_BUDGET_MS - spent_ms : VB_CLEANUP_MIN_MS;
+	struct itimerval it = {
+		.it_value = { .tv_sec = left_ms / 1000, .tv_usec = left_ms % 1000 * 1000 },
+	};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_cleanup_stuck;
 	sigaction(SIGALRM, &sa, NULL);
-	alarm(2);
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* What to tell the user when EAL refuses to start; returns the exit status. */
@@ -234,8 +247,12 @@ print_counters(const struct vb_shm *shm)
 	fflush(stdout);
 }
 
-/* Main lcore: never polls a port; wakes every few ms to watch links and signals. */
-static void
+/*
+ * Main lcore: never polls a port; wakes every 10 ms to watch links and signals and to copy
+ * the PMDs' counters into the stats segment (readers have no ethdev). Returns the TSC at
+ * which it saw the stop.
+ */
+static uint64_t
 housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
 {
 	const uint64_t poll_tsc = rte_get_tsc_hz() / 1000 * cfg->link_poll_ms;
@@ -249,8 +266,10 @@ housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
 			next_poll = now + poll_tsc;
 		}
 		vb_notify_housekeeping(&notify, shm, now);
+		vb_ports_copy_stats(shm);
 		usleep(10 * 1000);
 	}
+	return rte_get_tsc_cycles();
 }
 
 /* The part after "--" as its own argv, with the program name first, as getopt expects. */
@@ -277,12 +296,14 @@ main(int argc, char **argv)
 {
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES] = { NULL };
 	struct vb_worker *workers = NULL;
+	struct vb_shm_writer seg = { .fd = -1 };
 	struct vb_shm *shm = NULL;
 	struct vb_config cfg;
 	struct capture cap;
 	struct sigaction sa;
 	unsigned int nb_workers, lcore_id, w, bp, started = 0;
 	uint16_t nb_queues;
+	uint64_t stop_tsc;
 	char err[512];
 	char **app_argv;
 	int app_argc, eal_argc, i, ret, status = EXIT_RUNTIME;
@@ -333,12 +354,12 @@ main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	shm = vb_shm_create(&cfg, nb_workers);
-	if (shm == NULL) {
-		fprintf(stderr, "vbridge: cannot reserve shared memory '%s': %s\n", VB_SHM_NAME,
-			rte_strerror(rte_errno));
+	ret = vb_shm_create(&seg, &cfg, nb_workers, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "vbridge: stats segment: %s\n", err);
 		goto cleanup;
 	}
+	shm = seg.shm;
 
 	ret = vb_ports_setup(&cfg, shm, nb_workers, pools, &nb_queues, &started, err,
 			     sizeof(err));
@@ -397,28 +418,32 @@ main(int argc, char **argv)
 	       "drain %u us (pid %d, stop with Ctrl-C or SIGTERM)", shm->nb_ports, nb_workers,
 	       nb_queues, cfg.burst, cfg.drain_us, (int)getpid());
 
-	housekeeping(shm, &cfg);
+	stop_tsc = housekeeping(shm, &cfg);
 	vb_notify_stopping(&notify);
 
 	__atomic_store_n(&shm->state, VB_STATE_STOPPING, __ATOMIC_RELEASE);
 	rte_eal_mp_wait_lcore();
+	/*
+	 * Workers have returned, having flushed their TX buffers, and the mirror thread has
+	 * moved what they gave it: the counters are final. Out with them before anything that
+	 * can take a DPDK lock.
+	 */
+	vb_mirror_join(&cap.mirror);
+	print_counters(shm);
 	VB_LOG(INFO, "stopped; final counters on stdout");
+	arm_cleanup_watchdog(stop_tsc);
 	status = EXIT_SUCCESS;
 
 cleanup:
-	/* Workers have returned (or never started): they flushed their TX buffers. */
 	vb_fwd_request_stop();
 	rte_eal_mp_wait_lcore();
+	vb_shm_unpublish(&seg);		/* new monitors find no vbridge from here on */
 	capture_free(&cap);
 	if (shm != NULL)
 		vb_ports_close(shm, started);
-	if (shm != NULL && status == EXIT_SUCCESS) {
-		print_counters(shm);
-		arm_cleanup_watchdog();
-	}
 	vb_pdump_stop();
 	vb_telemetry_unregister();
-	vb_shm_free(shm);
+	vb_shm_free(&seg);
 	rte_free(workers);
 	vb_pools_free(pools);
 	if (rte_eal_cleanup() != 0 && status == EXIT_SUCCESS)

@@ -481,6 +481,7 @@ main(int argc, char **argv)
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES] = { NULL };
 	struct vb_worker *worker;
 	struct vb_config cfg;
+	struct vb_shm_writer seg;
 	struct vb_shm *shm;
 	uint64_t bytes = 0, t0;
 	unsigned int n, i, worker_lcore;
@@ -511,10 +512,10 @@ main(int argc, char **argv)
 	/* vbridge's own set-up path, with an MTU that needs chains. */
 	vb_config_defaults(&cfg);
 	cfg.mtu = 9000;
-	shm = vb_shm_create(&cfg, 1);
+	shm = vb_shm_create(&seg, &cfg, 1, err, sizeof(err)) == 0 ? seg.shm : NULL;
 	worker = rte_zmalloc(NULL, sizeof(*worker), RTE_CACHE_LINE_SIZE);
 	if (shm == NULL || worker == NULL) {
-		printf("FAIL: no memory for the shared counters or the worker\n");
+		printf("FAIL: no stats segment (%s) or no memory for the worker\n", err);
 		return 1;
 	}
 	ret = vb_ports_setup(&cfg, shm, 1, pools, &nb_queues, &started, err, sizeof(err));
@@ -573,7 +574,7 @@ main(int argc, char **argv)
 	CHECK(t0 < 1000, "the loop took %" PRIu64 " ms to stop", t0);
 
 	vb_ports_close(shm, shm->nb_ports);
-	vb_shm_free(shm);
+	vb_shm_free(&seg);
 	rte_free(worker);
 	vb_pools_free(pools);
 	rte_mempool_free(test_pool);
