@@ -445,7 +445,7 @@ main(int argc, char **argv)
 	double cpu;
 	unsigned int started;
 	uint16_t nb_queues;
-	char err[256], name[32];
+	char err[256] = "", name[32];
 	int ret;
 
 	ret = rte_eal_init(argc, argv);

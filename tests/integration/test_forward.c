@@ -487,7 +487,7 @@ main(int argc, char **argv)
 	unsigned int n, i, worker_lcore;
 	unsigned int started;
 	uint16_t nb_queues;
-	char err[256];
+	char err[256] = "";
 	int ret;
 
 	ret = rte_eal_init(argc, argv);
