@@ -12,6 +12,7 @@
 # reproduce it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 seconds=${1:-60}
 shift || true
@@ -83,6 +84,7 @@ for h in "${harnesses[@]}"; do
 			echo "$h: a regression input fails again; see $log.regress" >&2
 			tail -20 "$log.regress" >&2
 			failed+=("$h(regress)")
+			vb_result fail "fuzz/$h"
 			continue
 		fi
 	fi
@@ -112,7 +114,9 @@ for h in "${harnesses[@]}"; do
 		art=$(grep -o 'Test unit written to [^ ]*' "$log" | head -1 | cut -d' ' -f5)
 		[ -n "$art" ] && echo "  reproduce: $bin $art" >&2
 		failed+=("$h")
+		vb_result fail "fuzz/$h"
 	else
+		vb_result pass "fuzz/$h"
 		printf '%s: %d executions in %d s, corpus %d inputs, no failure\n' \
 			"$h" "$execs" "$seconds" "$corpus"
 	fi

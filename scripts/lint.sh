@@ -6,6 +6,7 @@
 # Exits 1 on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 need=()
 command -v clang-tidy >/dev/null || need+=(clang-tidy)
@@ -43,6 +44,9 @@ if ! cppcheck --std=c11 -D_GNU_SOURCE -Ilib --enable=warning,performance,portabi
 	--inline-suppr --suppressions-list=.cppcheck-suppressions --error-exitcode=1 -q \
 	--template='{file}:{line}: {severity}: {message} [{id}]' "${files[@]}"; then
 	status=1
+	vb_result fail lint/cppcheck
+else
+	vb_result pass lint/cppcheck
 fi
 
 # clang-tidy: one process per file, two at a time (a file's findings do not depend on which
@@ -66,6 +70,9 @@ if [ -n "$findings" ]; then
 	echo "$findings"
 	echo "lint: clang-tidy: $(wc -l <<<"$findings") finding(s); details: clang-tidy -p build FILE"
 	status=1
+	vb_result fail lint/clang-tidy
+else
+	vb_result pass lint/clang-tidy
 fi
 [ "$status" -eq 0 ] && echo "lint: clean"
 exit "$status"

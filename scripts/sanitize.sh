@@ -22,6 +22,7 @@
 # sanitizer runtime's symbols that are only resolved at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 scripts/deps.sh
 if [ ! -f build-asan/build.ninja ]; then
@@ -46,6 +47,7 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_s
 export LSAN_OPTIONS=suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0
 
 status=0
+rm -f build-asan/meson-logs/testlog.json
 if [ $# -gt 0 ]; then
 	meson test -C build-asan --num-processes 1 --print-errorlogs "$@" || status=$?
 else
@@ -76,6 +78,8 @@ fi
 if grep -nE '(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:)' build-asan/meson-logs/testlog.txt; then
 	echo "sanitize.sh: sanitizer reports in build-asan/meson-logs/testlog.txt" >&2
 	status=1
+	vb_result fail "sanitize/reports-in-testlog"
 fi
+vb_results_meson build-asan/meson-logs/testlog.json asan:
 [ "$status" -eq 0 ] && echo "sanitize.sh: unit and integration suites clean under ASan+UBSan"
 exit "$status"
