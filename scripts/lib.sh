@@ -19,8 +19,9 @@
 # DPDK processes:
 #   vb_wait_ready ERRFILE PID [SECONDS]   until "vbridge: ready" is in ERRFILE (default 15 s);
 #                      returns 0, 1 if PID exited first (its status in VB_RC), 2 on timeout
-#   vb_clean_prefix PREFIX...   remove what a --file-prefix leaves behind (runtime directory,
-#                      hugepage files); a PREFIX may be a pattern (vbbench_*)
+#   vb_clean_prefix PREFIX...   remove what a --file-prefix leaves behind (EAL's runtime
+#                      directory, hugepage files, vbridge's stats segment); a PREFIX may be a
+#                      pattern (vbbench_*)
 #   vb_free_hugepages  the number of free 2 MiB hugepages
 #   vb_need_hugepages N   skip unless N are free and hugetlbfs is mounted
 #   vb_counter DIR FIELD [FILE]   a field of a final "dir A->B ..." line (vb_counter 0-\>1
@@ -104,7 +105,7 @@ vb_clean_prefix() {
 		[ -n "$p" ] || continue
 		# Unquoted on purpose: a pattern names several prefixes.
 		# shellcheck disable=SC2115
-		rm -rf /var/run/dpdk/$p
+		rm -rf /var/run/dpdk/$p /run/vbridge/$p /dev/shm/vbridge/$p
 		rm -f /dev/hugepages/${p}map_*
 	done
 }

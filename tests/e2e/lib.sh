@@ -11,6 +11,8 @@
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_ROOT=$(cd "$E2E_DIR/../.." && pwd)
+# log, skip, fail, vb_counter, vb_check_conservation, hugepages and prefixes: scripts/lib.sh.
+source "$E2E_ROOT/scripts/lib.sh"
 LAB="$E2E_ROOT/scripts/lab.sh"
 PY=/usr/bin/python3      # Debian's, with scapy; a pyenv python3 on PATH may lack it
 E2E_BG_PIDS=()
@@ -18,13 +20,10 @@ E2E_ON_EXIT=()
 VB_PID=
 VB_RC=
 
-log() { echo "[$E2E_NAME] $*" >&2; }
-skip() { echo "SKIP [$E2E_NAME]: $*" >&2; exit 77; }
-fail() { echo "FAIL [$E2E_NAME]: $*" >&2; exit 1; }
-
 # e2e_init NAME VBRIDGE_EXE (NAME at most 6 characters [a-z0-9]): checks what the test needs, picks names, installs the cleanup trap.
 e2e_init() {
 	E2E_NAME=$1
+	vb_init "$E2E_NAME"
 	VB_EXE=${VB_CMD:-${2:-}}
 	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, DPDK)"
 	[ -n "$VB_EXE" ] || fail "usage: $0 VBRIDGE_EXECUTABLE"
@@ -33,10 +32,7 @@ e2e_init() {
 	for t in ip ethtool ping; do
 		command -v "$t" >/dev/null || skip "'$t' is not installed (scripts/deps.sh installs it)"
 	done
-	local huge
-	huge=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-	[ "$huge" -ge 64 ] || skip "only $huge free 2 MiB hugepages (run scripts/hugepages.sh)"
-	mountpoint -q /dev/hugepages || skip "hugetlbfs is not mounted on /dev/hugepages (scripts/hugepages.sh)"
+	vb_need_hugepages 64
 	# Names from the test's own name, so that tests and labs never share anything.
 	export LAB_PREFIX=${LAB_PREFIX:-e2$E2E_NAME}
 	export LAB_PMD=${LAB_PMD:-af_packet}
@@ -73,8 +69,7 @@ e2e_cleanup() {
 	done
 	"$LAB" down >/dev/null 2>&1
 	# What a killed primary leaves behind; harmless after a clean exit.
-	rm -rf "/var/run/dpdk/$VB_FILE_PREFIX"
-	rm -f /dev/hugepages/"${VB_FILE_PREFIX}"map_*
+	vb_clean_prefix "$VB_FILE_PREFIX"
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		log "exit $rc; vbridge stderr tail ($WORK/vbridge.err):"
 		tail -n 15 "$WORK/vbridge.err" 2>/dev/null | sed 's/^/    /' >&2
@@ -112,14 +107,13 @@ vb_start() {
 	log "starting: $VB_EXE ${VB_ARGS[*]}"
 	"$VB_EXE" "${VB_ARGS[@]}" >"$WORK/vbridge.out" 2>"$WORK/vbridge.err" &
 	VB_PID=$!
-	local i
-	for i in $(seq 1 150); do
-		grep -q 'vbridge: ready' "$WORK/vbridge.err" 2>/dev/null && return 0
-		kill -0 "$VB_PID" 2>/dev/null || { wait "$VB_PID"; VB_RC=$?; VB_PID=
-			fail "vbridge exited with $VB_RC before it was ready"; }
-		sleep 0.1
-	done
-	fail "vbridge not ready after 15 s"
+	local ready=0
+	vb_wait_ready "$WORK/vbridge.err" "$VB_PID" 15 || ready=$?
+	case $ready in
+	0) ;;
+	1) VB_PID=; fail "vbridge exited with $VB_RC before it was ready" ;;
+	*) fail "vbridge not ready after 15 s" ;;
+	esac
 }
 
 # vb_stop [SIGNAL]: signal vbridge, wait; sets VB_RC and VB_STOP_MS (signal to exit).
@@ -147,35 +141,4 @@ vb_stop() {
 	VB_STOP_MS=$(( (t1 - t0) / 1000000 ))
 	log "vbridge exited $VB_RC, $VB_STOP_MS ms after SIG$sig"
 	sed 's/^/    /' "$WORK/vbridge.out" >&2
-}
-
-# vb_counter DIR FIELD: a field of the final "dir A->B ..." line, e.g. vb_counter 0-\>1 rx_frames.
-vb_counter() {
-	awk -v d="$1" -v f="$2" '$1 == "dir" && $2 == d {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) { print kv[2]; found = 1 } }
-	} END { if (!found) exit 1 }' "$WORK/vbridge.out"
-}
-
-# vb_check_conservation: each direction's rx_frames == tx_frames + dropped, dropped == the sum
-# of the drop_<reason> fields; prints the directions. Fails if there is no "dir" line at all.
-vb_check_conservation() {
-	awk '$1 == "dir" {
-		n++; delete v; sum = 0
-		for (i = 3; i <= NF; i++) {
-			split($i, kv, "="); v[kv[1]] = kv[2]
-			if (kv[1] ~ /^drop_/) sum += kv[2]
-		}
-		if (!("rx_frames" in v) || !("tx_frames" in v) || !("dropped" in v)) {
-			print "malformed counter line: " $0; bad = 1; next
-		}
-		if (v["rx_frames"] != v["tx_frames"] + v["dropped"]) {
-			printf "dir %s: rx_frames %d != tx_frames %d + dropped %d\n", $2,
-				v["rx_frames"], v["tx_frames"], v["dropped"]; bad = 1
-		}
-		if (v["dropped"] != sum) {
-			printf "dir %s: dropped %d != sum of drop_* %d\n", $2, v["dropped"], sum; bad = 1
-		}
-	} END { if (n == 0) { print "no \"dir\" counter lines on stdout"; bad = 1 } exit bad }' \
-		"$WORK/vbridge.out" >&2 || fail "counters do not add up"
-	log "counters add up in every direction"
 }

@@ -15,7 +15,7 @@ printf '#!/bin/sh\necho "sudo $*" >>"%s/sudo.log"\necho "sudo: command not found
 chmod 755 "$WORK/bin/sudo"
 # quickstart removes its own lab and EAL files; the trap of lib.sh removes them again if not.
 on_exit env LAB_PREFIX="$LAB_PREFIX" "$LAB" down
-on_exit rm -rf /var/run/dpdk/vbquick
+on_exit vb_clean_prefix vbquick
 
 rc=0
 PATH=$WORK/bin:$PATH timeout -k 5 100 "$E2E_ROOT/scripts/quickstart.sh" --duration 3 \
