@@ -10,7 +10,9 @@
  * loop its header was prefetched. Kind "none" runs the same rewriting without the classifier:
  * its cost is the harness, subtracted from the other kinds' cost ("net").
  *
- *   bench_classify [--iters N] [--reps R] [KIND...]      TSC cycles per frame
+ *   bench_classify [--iters N] [--reps R] [--burst B] [KIND...]   TSC cycles per frame
+ *     --burst 1: one vb_cls_frame call per frame; B (default 32): B frames, then the burst
+ *     classified as lib/fwd.c does (fast path over the burst, vb_cls_burst_slow for the rest)
  *   valgrind --tool=callgrind --toggle-collect='measure*' bench_classify --iters 200000 KIND
  *                                                          instructions (Ir) per frame
  */
@@ -29,6 +31,7 @@
 #include "sample.h"
 
 #define NOW_EVERY	32	/* frames per TSC read, as per burst in the loop */
+#define MAX_BURST	256
 
 enum layout {
 	L_IPV4,		/* unicast IPv4; sequence number in the IPv4 ID */
@@ -149,26 +152,58 @@ tables_init(struct tables *t, uint64_t hz)
 
 static uint32_t sink;	/* keeps the classifier's result alive */
 
-/* The measured loop; the name is what --toggle-collect='measure*' counts under callgrind. */
+/*
+ * The measured loop; the name is what --toggle-collect='measure*' counts under callgrind.
+ * burst 1: vb_cls_frame per frame. burst B > 1: B frames rewritten, then classified as the
+ * loop does (lib/fwd.c classify_burst): the fast path over the burst, the rest at once.
+ */
 __attribute__((noinline)) static uint64_t
-measure(const struct kind *k, const struct vb_cls_ctx *ctx, uint8_t *f, uint64_t iters)
+measure(const struct kind *k, const struct vb_cls_ctx *ctx, uint8_t (*f)[64], unsigned int burst,
+	uint64_t iters)
 {
+	struct vb_cls_pkt slow[MAX_BURST];
+	uint32_t flags[MAX_BURST];
 	uint64_t i, t0, now = rte_rdtsc();
 	uint32_t acc = 0, m = 0;
+	unsigned int j, ns;
 
 	t0 = rte_rdtsc();
-	for (i = 0; i < iters; i++) {
-		if ((i & (NOW_EVERY - 1)) == 0)
+	if (burst == 1) {
+		for (i = 0; i < iters; i++) {
+			if ((i & (NOW_EVERY - 1)) == 0)
+				now = rte_rdtsc();
+			if (!k->same)
+				set_seq(f[0], k->layout, (uint32_t)(i >> k->seq_shift));
+			set_src(f[0], m);
+			if (++m == k->nb_macs)
+				m = 0;
+			if (k->classify)
+				acc += vb_cls_frame(ctx, f[0], 64, 64, now);
+			else
+				__asm__ volatile("" : : "r"(f) : "memory");
+		}
+	} else {
+		for (i = 0; i < iters; i += burst) {
 			now = rte_rdtsc();
-		if (!k->same)
-			set_seq(f, k->layout, (uint32_t)(i >> k->seq_shift));
-		set_src(f, m);
-		if (++m == k->nb_macs)
-			m = 0;
-		if (k->classify)
-			acc += vb_cls_frame(ctx, f, 64, 64, now);
-		else
-			__asm__ volatile("" : : "r"(f) : "memory");
+			for (j = 0; j < burst; j++) {
+				if (!k->same)
+					set_seq(f[j], k->layout, (uint32_t)((i + j) >> k->seq_shift));
+				set_src(f[j], m);
+				if (++m == k->nb_macs)
+					m = 0;
+			}
+			if (!k->classify) {
+				__asm__ volatile("" : : "r"(f) : "memory");
+				continue;
+			}
+			for (j = 0, ns = 0; j < burst; j++)
+				if (vb_cls_needs_slow(ctx, f[j], 64))
+					slow[ns++] = (struct vb_cls_pkt){ f[j], 64, 64 };
+			if (ns != 0) {
+				vb_cls_burst_slow(ctx, slow, ns, now, flags);
+				acc += flags[0];
+			}
+		}
 	}
 	sink += acc;
 	return rte_rdtsc() - t0;
@@ -214,9 +249,11 @@ usage(void)
 {
 	unsigned int i;
 
-	printf("Usage: bench_classify [--iters N] [--reps R] [KIND...]\n"
+	printf("Usage: bench_classify [--iters N] [--reps R] [--burst B] [KIND...]\n"
 	       "Prints TSC cycles per frame of vb_cls_frame (median and min over R runs of N\n"
-	       "frames), gross and net of the harness (kind none). Kinds (default all):\n");
+	       "frames), gross and net of the harness (kind none). --burst 1: a vb_cls_frame\n"
+	       "call per frame; B (1-256, default 32): bursts as lib/fwd.c classifies them.\n"
+	       "Kinds (default all):\n");
 	for (i = 0; i < RTE_DIM(kinds); i++)
 		printf("  %-14s %s\n", kinds[i].name, kinds[i].what);
 	printf("Instructions per frame: valgrind --tool=callgrind --toggle-collect='measure*' "
@@ -228,14 +265,16 @@ main(int argc, char **argv)
 {
 	const struct kind *sel[RTE_DIM(kinds)];
 	uint64_t iters = 5000000, hz;
-	unsigned int nsel = 0, reps = 5, r, s, i;
+	unsigned int nsel = 0, reps = 5, burst = 32, r, s, i;
 	double harness = 0;
 	struct tables t;
-	uint8_t frame[64] __rte_aligned(64);
+	static uint8_t frames[MAX_BURST][64] __rte_aligned(64);
 
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (strcmp(argv[i], "--iters") == 0 && i + 1 < (unsigned int)argc) {
 			iters = strtoull(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--burst") == 0 && i + 1 < (unsigned int)argc) {
+			burst = (unsigned int)strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < (unsigned int)argc) {
 			reps = (unsigned int)strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -248,8 +287,9 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (iters == 0 || reps == 0 || reps > 100) {
-		fprintf(stderr, "bench_classify: --iters > 0, --reps 1..100\n");
+	if (iters == 0 || reps == 0 || reps > 100 || burst == 0 || burst > MAX_BURST) {
+		fprintf(stderr, "bench_classify: --iters > 0, --reps 1..100, --burst 1..%d\n",
+			MAX_BURST);
 		return 2;
 	}
 	if (nsel == 0)
@@ -260,7 +300,9 @@ main(int argc, char **argv)
 	t.dup = alloc64(vb_duptab_mem_size(4096));
 	t.mac = alloc64(vb_mactab_mem_size(16384));
 	t.smp = alloc64(vb_sample_mem_size(VB_SAMPLE_SLOTS_DEF, VB_SAMPLE_SNAP_DEF));
-	printf("# TSC %.3f GHz, %" PRIu64 " frames x %u runs per kind\n", hz / 1e9, iters, reps);
+	iters = RTE_ALIGN_CEIL(iters, burst);
+	printf("# TSC %.3f GHz, %" PRIu64 " frames x %u runs per kind, bursts of %u\n", hz / 1e9,
+	       iters, reps, burst);
 	printf("%-14s %10s %10s %10s  %s\n", "kind", "median", "min", "net", "(TSC cycles/frame)");
 
 	for (s = 0; s < nsel; s++) {
@@ -276,8 +318,9 @@ main(int argc, char **argv)
 				.rx_port = 0, .tx_port = 1, .pair = 0,
 				.mac_unicast = k->mac_unicast, .rx_queue = 0,
 			};
-			build_frame(frame, k->layout);
-			c[r] = (double)measure(k, &ctx, frame, iters) / (double)iters;
+			for (i = 0; i < burst; i++)
+				build_frame(frames[i], k->layout);
+			c[r] = (double)measure(k, &ctx, frames, burst, iters) / (double)iters;
 		}
 		qsort(c, reps, sizeof(c[0]), cmp_dbl);
 		if (strcmp(k->name, "none") == 0)

@@ -4,6 +4,7 @@
  * counters, sample). Every read of the frame is preceded by a length check against len:
  * tests/unit/test_classify.c runs every case with the frame ending on a guard page.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -78,11 +79,33 @@ is_tpid(uint16_t et)
 	return et == VB_ETYPE_VLAN || et == VB_ETYPE_QINQ || et == VB_ETYPE_QINQ_OLD;
 }
 
-/* p: the ARP body, n bytes of it readable. */
-static void
-parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out)
+static inline uint32_t
+load32(const uint8_t *p)
 {
-	static const uint8_t zero_ip[4];
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * p: the ARP body, n bytes of it readable. full: also copy the addresses out (what readers
+ * show); the datapath only needs the kind, which it takes from the frame's bytes.
+ */
+static inline void
+parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out, bool full)
+{
+	uint32_t spa, tpa;
+	uint16_t op;
 	bool same;
 
 	out->flags |= VB_CLS_ARP;
@@ -91,15 +114,20 @@ parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out)
 		out->flags |= VB_CLS_MALFORMED;
 		return;
 	}
-	out->arp_op = be16(p + 6);
-	memcpy(out->arp_sha, p + 8, 6);
-	memcpy(out->arp_spa, p + 14, 4);
-	memcpy(out->arp_tha, p + 18, 6);
-	memcpy(out->arp_tpa, p + 24, 4);
-	same = memcmp(out->arp_spa, out->arp_tpa, 4) == 0;
-	switch (out->arp_op) {
+	op = be16(p + 6);
+	if (full) {
+		out->arp_op = op;
+		memcpy(out->arp_sha, p + 8, 6);
+		memcpy(out->arp_spa, p + 14, 4);
+		memcpy(out->arp_tha, p + 18, 6);
+		memcpy(out->arp_tpa, p + 24, 4);
+	}
+	spa = load32(p + 14);
+	tpa = load32(p + 24);
+	same = spa == tpa;
+	switch (op) {
 	case 1:
-		if (memcmp(out->arp_spa, zero_ip, 4) == 0)
+		if (spa == 0)
 			out->arp = VB_ARP_PROBE;
 		else
 			out->arp = same ? VB_ARP_ANNOUNCE : VB_ARP_REQUEST;
@@ -113,11 +141,10 @@ parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out)
 	}
 }
 
-/* p: the IPv6 header, n bytes of it readable. */
-static void
-parse_ipv6(const uint8_t *p, uint32_t n, struct vb_cls *out)
+/* p: the IPv6 header, n bytes of it readable. full: as for parse_arp. */
+static inline void
+parse_ipv6(const uint8_t *p, uint32_t n, struct vb_cls *out, bool full)
 {
-	static const uint8_t unspecified[16];
 	const uint8_t *icmp;
 	uint32_t avail, need;
 	uint8_t type;
@@ -168,23 +195,39 @@ parse_ipv6(const uint8_t *p, uint32_t n, struct vb_cls *out)
 		out->flags |= VB_CLS_MALFORMED;
 		return;
 	}
-	memcpy(out->nd_src, p + 8, 16);
-	if (need >= 24)
-		memcpy(out->nd_target, icmp + 8, 16);
-	if (out->nd == VB_ND_NS && memcmp(out->nd_src, unspecified, 16) == 0)
+	if (full) {
+		memcpy(out->nd_src, p + 8, 16);
+		if (need >= 24)
+			memcpy(out->nd_target, icmp + 8, 16);
+	}
+	if (out->nd == VB_ND_NS && (load64(p + 8) | load64(p + 16)) == 0)
 		out->nd = VB_ND_DAD;
 }
 
-uint32_t
-vb_classify_slow(const uint8_t *frame, uint32_t len, struct vb_cls *out)
+/*
+ * The one parser. full: every field of *out defined (zeroed first, addresses copied), for
+ * vb_classify_slow's callers; otherwise only flags, arp, nd, nb_vlan, vlan[0..nb_vlan),
+ * tpid[], ethertype and l3_off are written: all the chain reads, without a memset per frame.
+ */
+static inline uint32_t
+parse_frame(const uint8_t *frame, uint32_t len, struct vb_cls *out, bool full)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint32_t off = VB_ETH_TYPE_OFF;
 	uint16_t et;
 
-	memset(out, 0, sizeof(*out));
+	if (full) {
+		memset(out, 0, sizeof(*out));
+	} else {
+		out->flags = 0;
+		out->arp = VB_ARP_NONE;
+		out->nd = VB_ND_NONE;
+		out->nb_vlan = 0;
+		out->ethertype = 0;
+		out->l3_off = 0;
+	}
 	if (len >= 6) {
-		if (memcmp(frame, bcast, 6) == 0)
+		/* broadcast: all 48 bits set; the first four bytes and the last two */
+		if (load32(frame) == UINT32_MAX && be16(frame + 4) == 0xffff)
 			out->flags |= VB_CLS_BCAST;
 		else if ((frame[0] & 1) != 0)
 			out->flags |= VB_CLS_MCAST;
@@ -215,10 +258,16 @@ vb_classify_slow(const uint8_t *frame, uint32_t len, struct vb_cls *out)
 	off += 2;
 	out->l3_off = (uint8_t)off;
 	if (et == VB_ETYPE_ARP)
-		parse_arp(frame + off, len - off, out);
+		parse_arp(frame + off, len - off, out, full);
 	else if (et == VB_ETYPE_IPV6 && (out->flags & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0)
-		parse_ipv6(frame + off, len - off, out);
+		parse_ipv6(frame + off, len - off, out, full);
 	return out->flags;
+}
+
+uint32_t
+vb_classify_slow(const uint8_t *frame, uint32_t len, struct vb_cls *out)
+{
+	return parse_frame(frame, len, out, true);
 }
 
 /* Add a table's events of one frame to the per-port counters. */
@@ -234,9 +283,86 @@ add_tab_ctrs(uint64_t *inserts, uint64_t *evictions, uint64_t *torn,
 		__atomic_store_n(torn, *torn + ev->torn, __ATOMIC_RELAXED);
 }
 
-uint32_t
-vb_cls_frame_slow(const struct vb_cls_ctx *ctx, const uint8_t *frame, uint32_t len,
-		  uint32_t pkt_len, uint64_t now)
+/* What the first pass over a chunk leaves for the second. */
+struct cls_work {
+	uint64_t dup_h;		/* duplicate-table hash; valid when DUP_KEYED */
+	uint64_t src_key;	/* MAC-table keys, VB_MAC_NO_KEY: none */
+	uint64_t dst_key;
+	uint32_t f;
+};
+
+/* Frames per chunk: bounds the stack and the bucket prefetches in flight (3 per frame). */
+#define CLS_CHUNK	16
+
+/* cls_work.f bit (above the VB_CLS_* ones): the frame goes to the duplicate table. */
+#define DUP_KEYED	(1u << 31)
+
+/*
+ * Pass 1 over a chunk: parse, count what the bytes say, compute every table key and start
+ * loading its bucket. Nothing waits for a bucket here; pass 2 finds them in cache.
+ */
+static inline void
+chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
+	    struct cls_work *w)
+{
+	struct vb_cls_ctrs *k = ctx->ctrs;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *frame = pkts[i].data;
+		uint32_t len = pkts[i].len;
+		struct vb_cls c;
+		uint32_t f;
+
+		f = parse_frame(frame, len, &c, false);
+		if (f != 0) {
+			if (f & VB_CLS_BCAST)
+				vb_cls_ctr_inc(&k->bcast);
+			if (f & VB_CLS_MCAST)
+				vb_cls_ctr_inc(&k->mcast);
+			if (f & VB_CLS_TAGGED)
+				vb_cls_ctr_inc(&k->tagged);
+			if (f & VB_CLS_QINQ)
+				vb_cls_ctr_inc(&k->qinq);
+			if (f & VB_CLS_MALFORMED)
+				vb_cls_ctr_inc(&k->malformed);
+			if (c.arp != VB_ARP_NONE)
+				vb_cls_ctr_inc(&k->v[VB_CLS_CTR_arp_request + c.arp - VB_ARP_REQUEST]);
+			if (c.nd != VB_ND_NONE)
+				vb_cls_ctr_inc(&k->v[VB_CLS_CTR_nd_rs + c.nd - VB_ND_RS]);
+		}
+		if ((f & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0 && len >= VB_ETH_HLEN &&
+		    ctx->duptab != NULL)
+			f |= DUP_KEYED;
+		if (len >= VB_ETH_HLEN && ctx->mactab != NULL) {
+			uint16_t vlan = c.nb_vlan > 0 ? c.vlan[0] : 0;
+
+			w[i].src_key = vb_mactab_key(frame + VB_ETH_SRC_OFF, vlan, ctx->pair);
+			w[i].dst_key = vb_mactab_key(frame + VB_ETH_DST_OFF, vlan, ctx->pair);
+		} else {
+			w[i].src_key = VB_MAC_NO_KEY;
+			w[i].dst_key = VB_MAC_NO_KEY;
+		}
+		w[i].f = f;
+	}
+	/*
+	 * The hashes in a loop of their own: independent CRC chains that the CPU runs side by
+	 * side, where one per parsed frame would wait for each chain's latency in turn.
+	 */
+	for (i = 0; i < n; i++) {
+		if (w[i].f & DUP_KEYED) {
+			w[i].dup_h = vb_duptab_hash(ctx->duptab, pkts[i].data, pkts[i].len,
+						    pkts[i].pkt_len, ctx->rx_port, ctx->tx_port);
+			vb_duptab_prefetch(ctx->duptab, w[i].dup_h);
+		}
+		vb_mactab_prefetch(ctx->mactab, w[i].src_key);
+		vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
+	}
+}
+
+void
+vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int nb,
+		  uint64_t now, uint32_t *flags)
 {
 	static const uint32_t dup_flag[] = {
 		[VB_DUP_NEW] = 0,
@@ -245,66 +371,78 @@ vb_cls_frame_slow(const struct vb_cls_ctx *ctx, const uint8_t *frame, uint32_t l
 		[VB_DUP_LOOPED] = VB_CLS_LOOPED,
 	};
 	struct vb_cls_ctrs *k = ctx->ctrs;
-	struct vb_cls c;
+	struct cls_work w[CLS_CHUNK];
+	struct vb_tab_ctrs dev = { 0 }, mev = { 0 };
+	uint64_t suppressed = 0;
+	bool sample_open = ctx->samples != NULL;
+	unsigned int base, i, n;
+
+	for (base = 0; base < nb; base += n) {
+		n = RTE_MIN(nb - base, (unsigned int)CLS_CHUNK);
+		chunk_parse(ctx, pkts + base, n, w);
+		/* Pass 2: the tables, in frame order (each table sees the frames as they came). */
+		for (i = 0; i < n; i++) {
+			const struct vb_cls_pkt *pk = &pkts[base + i];
+			uint32_t f = w[i].f;
+
+			if (f & DUP_KEYED) {
+				enum vb_dup_verdict v;
+
+				f &= ~DUP_KEYED;
+				v = vb_duptab_check_hashed(ctx->duptab, w[i].dup_h, pk->pkt_len,
+							   ctx->rx_port, ctx->tx_port, now, &dev);
+				f |= dup_flag[v];
+				if (v == VB_DUP_DUPLICATE)
+					vb_cls_ctr_inc(&k->duplicate);
+				else if (v == VB_DUP_REFLECTED)
+					vb_cls_ctr_inc(&k->reflected);
+				else if (v == VB_DUP_LOOPED)
+					vb_cls_ctr_inc(&k->looped);
+			}
+			if ((w[i].src_key & w[i].dst_key) != VB_MAC_NO_KEY) {
+				uint32_t m;
+
+				m = vb_mactab_observe_keys(ctx->mactab, w[i].dst_key, w[i].src_key,
+							   ctx->rx_port, now, &mev);
+				if (m & VB_MAC_MOVED) {
+					f |= VB_CLS_MAC_MOVED;
+					vb_cls_ctr_inc(&k->mac_moves);
+				}
+				if (m & VB_MAC_WOULD_FILTER) {
+					f |= VB_CLS_WOULD_FILTER;
+					vb_cls_ctr_inc(&k->would_be_filtered);
+				}
+			}
+			/*
+			 * The token bucket refills with time only, and now is the burst's: once it
+			 * refuses, it refuses the rest of the burst, which is then counted as
+			 * suppressed without a call and without a look at the frame.
+			 */
+			if ((f & ctx->sample_mask) != 0 && ctx->samples != NULL) {
+				vb_cls_ctr_inc(&k->samples);
+				if (sample_open)
+					sample_open = vb_sample_put(ctx->samples, now, f, ctx->rx_port,
+								    ctx->rx_queue, pk->data, pk->len,
+								    pk->pkt_len);
+				else
+					suppressed++;
+			}
+			flags[base + i] = f;
+		}
+	}
+	add_tab_ctrs(&k->dup_inserts, &k->dup_evictions, &k->dup_torn, &dev);
+	add_tab_ctrs(&k->mac_inserts, &k->mac_evictions, &k->mac_torn, &mev);
+	if (suppressed != 0)
+		vb_sample_suppressed(ctx->samples, suppressed);
+}
+
+uint32_t
+vb_cls_frame_slow(const struct vb_cls_ctx *ctx, const uint8_t *frame, uint32_t len,
+		  uint32_t pkt_len, uint64_t now)
+{
+	const struct vb_cls_pkt pk = { .data = frame, .len = len, .pkt_len = pkt_len };
 	uint32_t f;
 
-	f = vb_classify(frame, len, &c);
-	if (f != 0) {
-		if (f & VB_CLS_BCAST)
-			vb_cls_ctr_inc(&k->bcast);
-		if (f & VB_CLS_MCAST)
-			vb_cls_ctr_inc(&k->mcast);
-		if (f & VB_CLS_TAGGED)
-			vb_cls_ctr_inc(&k->tagged);
-		if (f & VB_CLS_QINQ)
-			vb_cls_ctr_inc(&k->qinq);
-		if (f & VB_CLS_MALFORMED)
-			vb_cls_ctr_inc(&k->malformed);
-		if (c.arp != VB_ARP_NONE)
-			vb_cls_ctr_inc(&k->v[VB_CLS_CTR_arp_request + c.arp - VB_ARP_REQUEST]);
-		if (c.nd != VB_ND_NONE)
-			vb_cls_ctr_inc(&k->v[VB_CLS_CTR_nd_rs + c.nd - VB_ND_RS]);
-	}
-
-	if ((f & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0 && len >= VB_ETH_HLEN &&
-	    ctx->duptab != NULL) {
-		struct vb_tab_ctrs ev = { 0 };
-		enum vb_dup_verdict v;
-
-		v = vb_duptab_check(ctx->duptab, frame, len, pkt_len, ctx->rx_port, ctx->tx_port,
-				    now, &ev);
-		f |= dup_flag[v];
-		if (v == VB_DUP_DUPLICATE)
-			vb_cls_ctr_inc(&k->duplicate);
-		else if (v == VB_DUP_REFLECTED)
-			vb_cls_ctr_inc(&k->reflected);
-		else if (v == VB_DUP_LOOPED)
-			vb_cls_ctr_inc(&k->looped);
-		add_tab_ctrs(&k->dup_inserts, &k->dup_evictions, &k->dup_torn, &ev);
-	}
-
-	if (len >= VB_ETH_HLEN && ctx->mactab != NULL) {
-		struct vb_tab_ctrs ev = { 0 };
-		uint16_t vlan = (f & VB_CLS_TAGGED) != 0 && c.nb_vlan > 0 ? c.vlan[0] : 0;
-		uint32_t m;
-
-		m = vb_mactab_observe(ctx->mactab, frame + VB_ETH_DST_OFF, frame + VB_ETH_SRC_OFF,
-				      vlan, ctx->pair, ctx->rx_port, now, &ev);
-		if (m & VB_MAC_MOVED) {
-			f |= VB_CLS_MAC_MOVED;
-			vb_cls_ctr_inc(&k->mac_moves);
-		}
-		if (m & VB_MAC_WOULD_FILTER) {
-			f |= VB_CLS_WOULD_FILTER;
-			vb_cls_ctr_inc(&k->would_be_filtered);
-		}
-		add_tab_ctrs(&k->mac_inserts, &k->mac_evictions, &k->mac_torn, &ev);
-	}
-
-	if ((f & ctx->sample_mask) != 0 && ctx->samples != NULL) {
-		vb_cls_ctr_inc(&k->samples);
-		vb_sample_put(ctx->samples, now, f, ctx->rx_port, ctx->rx_queue, frame, len,
-			      pkt_len);
-	}
+	vb_cls_burst_slow(ctx, &pk, 1, now, &f);
 	return f;
 }

@@ -280,6 +280,34 @@ struct vb_cls_ctx {
 uint32_t vb_cls_frame_slow(const struct vb_cls_ctx *ctx, const uint8_t *frame, uint32_t len,
 			   uint32_t pkt_len, uint64_t now);
 
+/* One frame of a burst handed to the slow path. */
+struct vb_cls_pkt {
+	const uint8_t *data;	/* the frame's readable bytes */
+	uint32_t len;		/* how many (a multi-segment mbuf: its first segment's) */
+	uint32_t pkt_len;	/* the whole frame's length */
+};
+
+/*
+ * vb_cls_frame_slow over nb frames at once, with the same results, counters and samples as
+ * nb calls in order (tests/unit/test_classify.c checks it): each frame is parsed and its
+ * table keys hashed (CRC32-C) and their buckets prefetched for a chunk of frames before any
+ * lookup, so the cache misses of the duplicate and MAC tables overlap instead of adding up
+ * (VPP's dual loops, rte_hash_lookup_bulk). flags[i] gets frame i's VB_CLS_* flags.
+ * Sampling asks the token bucket first and copies only what it grants.
+ */
+void vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts,
+		       unsigned int nb, uint64_t now, uint32_t *flags);
+
+/*
+ * Does a frame need the slow path under ctx? False for a plain unicast frame when the MAC
+ * table does not learn from unicast (the fast path: bytes 0 and 12..13 read).
+ */
+static inline bool
+vb_cls_needs_slow(const struct vb_cls_ctx *ctx, const uint8_t *frame, uint32_t len)
+{
+	return unlikely(!vb_cls_fast(frame, len)) || unlikely(ctx->mac_unicast != 0);
+}
+
 /*
  * The one call the forwarding loop makes per received frame. A plain unicast frame costs
  * the fast-path header look (plus the MAC table when ctx->mac_unicast is set) and returns 0.

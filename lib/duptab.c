@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_hash_crc.h>
 
 #include "duptab.h"
 
@@ -29,54 +28,17 @@ struct vb_dup_ent {
 _Static_assert(sizeof(struct vb_duptab_hdr) == 64, "header is one cache line");
 _Static_assert(sizeof(struct vb_dup_ent) * VB_DUPTAB_WAYS == 64, "bucket is one cache line");
 
-static inline uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 uint64_t
 vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 {
-	/*
-	 * Two CRC32-C chains (one instruction per 8 bytes each, independent, so they overlap):
-	 * a over the words, b over the words with their halves swapped. CRC is linear, so a
-	 * second seed alone would give b = a ^ constant; the swap makes b a different linear
-	 * map of the bytes, and the two 32-bit halves independent for the frames we see. Any
-	 * difference within 32 consecutive bits changes both (a CRC catches every such burst).
-	 */
-	uint32_t a = (uint32_t)seed ^ 0x9e3779b9u, b = (uint32_t)(seed >> 32) ^ 0x7f4a7c15u;
-	uint32_t n = len;
-	uint64_t w;
-
-	b = rte_hash_crc_4byte((uint32_t)seed, b);
-	while (n >= 8) {
-		w = load64(p);
-		a = rte_hash_crc_8byte(w, a);
-		b = rte_hash_crc_8byte(w >> 32 | w << 32, b);
-		p += 8;
-		n -= 8;
-	}
-	if (n > 0) {
-		/* copy exactly what is there: never read past the end of the frame */
-		w = 0;
-		memcpy(&w, p, n);
-		a = rte_hash_crc_8byte(w, a);
-		b = rte_hash_crc_8byte(w >> 32 | w << 32, b);
-	}
-	a = rte_hash_crc_4byte(len, a);
-	b = rte_hash_crc_4byte(len ^ 0x5bd1e995u, b);
-	return (uint64_t)b << 32 | a;
+	return vb_dup_hash_bytes(p, len, seed);
 }
 
 /* 16 check bits over the key word and the time: a torn pair of words fails it. */
 static inline uint64_t
 ent_check(uint64_t w0, uint64_t t48)
 {
-	return rte_hash_crc_8byte(t48, rte_hash_crc_8byte(w0, 0x2d358dccu)) >> 16;
+	return vb_crc64(t48, vb_crc64(w0, 0x2d358dccu)) >> 16;
 }
 
 /* Age in ticks of a 48-bit time; a time slightly ahead (another lcore's TSC) is age 0. */
@@ -137,17 +99,21 @@ vb_duptab_entries(const void *mem)
 	return hdr->entries;
 }
 
-uint64_t
-vb_duptab_hash(const void *mem, const uint8_t *frame, uint32_t len, uint32_t pkt_len,
-	       uint8_t rx_port, uint8_t tx_port)
-{
-	const struct vb_duptab_hdr *hdr = mem;
-	uint64_t seed;
+/*
+ * How much a way is worth replacing: an empty way most, then an expired one, then the live
+ * one seen longest ago (its age). The first way of the highest score is taken.
+ */
+#define SCORE_EMPTY	(UINT64_C(3) << 62)
+#define SCORE_EXPIRED	(UINT64_C(2) << 62)
 
-	/* the pair is unordered: both directions of one pair share the frame's entry */
-	seed = (uint64_t)pkt_len << 16 | (uint64_t)RTE_MIN(rx_port, tx_port) << 8 |
-	       RTE_MAX(rx_port, tx_port);
-	return vb_hash_bytes(frame, RTE_MIN(len, hdr->hash_len), seed);
+static inline uint64_t
+way_score(uint64_t w0, uint64_t w1, uint64_t now, uint64_t window)
+{
+	uint64_t age = age48(now, w1 & T48_MASK);
+
+	if ((w0 | w1) == 0)
+		return SCORE_EMPTY;
+	return age > window ? SCORE_EXPIRED : age;
 }
 
 enum vb_dup_verdict
@@ -155,36 +121,38 @@ vb_duptab_check_hashed(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port,
 		       uint8_t tx_port, uint64_t now, struct vb_tab_ctrs *ev)
 {
 	const struct vb_duptab_hdr *hdr = mem;
+	const uint64_t window = hdr->window;
 	struct vb_dup_ent *b;
-	uint64_t key, w0[VB_DUPTAB_WAYS], w1[VB_DUPTAB_WAYS], age, t48 = now & T48_MASK;
-	uint64_t oldest_age = 0;
+	uint64_t key, k[VB_DUPTAB_WAYS], w0, w1, t48 = now & T48_MASK;
 	enum vb_dup_verdict verdict = VB_DUP_NEW;
-	unsigned int i, victim = 0, cross = 0;
-	int victim_rank = -1;	/* 4 its own entry, 3 empty, 2 expired, 1 live (the oldest) */
+	unsigned int victim, cross = 0, match;
 
 	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
 	b = ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
-	for (i = 0; i < VB_DUPTAB_WAYS; i++) {
-		w0[i] = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
-		w1[i] = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
-	}
 
-	/* The key first: only the frame's own entry is worth its check. */
-	for (i = 0; i < VB_DUPTAB_WAYS; i++)
-		if ((w0[i] & ~UINT64_C(0xffff)) == key)
-			break;
-	if (i < VB_DUPTAB_WAYS) {
-		victim = i;
-		victim_rank = 4;
-		if (!ent_valid(w0[i], w1[i])) {
+	/* The keys first, all four: only the frame's own entry is worth its check. */
+	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
+	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
+	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
+	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
+	_Static_assert(VB_DUPTAB_WAYS == 4, "the key test covers four ways");
+	match = (unsigned int)(((k[0] ^ key) >> 16) == 0) |
+		(unsigned int)(((k[1] ^ key) >> 16) == 0) << 1 |
+		(unsigned int)(((k[2] ^ key) >> 16) == 0) << 2 |
+		(unsigned int)(((k[3] ^ key) >> 16) == 0) << 3;
+	if (match != 0) {
+		victim = (unsigned int)__builtin_ctz(match);
+		w0 = k[victim];
+		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
+		if (!ent_valid(w0, w1)) {
 			ev->torn++;	/* treated as empty: this sighting is a new one */
 			ev->inserts++;
-		} else if (age48(now, w1[i] & T48_MASK) > hdr->window) {
+		} else if (age48(now, w1 & T48_MASK) > window) {
 			ev->inserts++;	/* expired: new again */
 		} else {
-			unsigned int port = (w0[i] >> 8) & 0xff;
+			unsigned int port = (w0 >> 8) & 0xff;
 
-			cross = w0[i] & 0xff;
+			cross = w0 & 0xff;
 			if (port == rx_port) {
 				verdict = VB_DUP_DUPLICATE;
 			} else if (port == tx_port) {
@@ -202,31 +170,26 @@ vb_duptab_check_hashed(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port,
 		 * an entry is trusted without its check here: a torn entry can only be evicted a
 		 * little early or late, and it gives no verdict, since its key did not match.
 		 */
-		for (i = 0; i < VB_DUPTAB_WAYS; i++) {
-			if ((w0[i] | w1[i]) == 0) {
+		uint64_t s, best;
+		unsigned int i;
+
+		best = way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now, window);
+		victim = 0;
+		for (i = 1; i < VB_DUPTAB_WAYS; i++) {
+			s = way_score(k[i], __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED), now,
+				      window);
+			if (s > best) {
+				best = s;
 				victim = i;
-				victim_rank = 3;
-				break;
-			}
-			age = age48(now, w1[i] & T48_MASK);
-			if (age > hdr->window) {
-				if (victim_rank < 2) {
-					victim = i;
-					victim_rank = 2;
-				}
-			} else if (victim_rank < 1 || (victim_rank == 1 && age > oldest_age)) {
-				victim = i;
-				victim_rank = 1;
-				oldest_age = age;
 			}
 		}
 		ev->inserts++;
-		if (victim_rank == 1)
+		if (best < SCORE_EXPIRED)
 			ev->evictions++;
 	}
-	w0[0] = key | (uint64_t)rx_port << 8 | cross;
-	__atomic_store_n(&b[victim].w0, w0[0], __ATOMIC_RELAXED);
-	__atomic_store_n(&b[victim].w1, ent_check(w0[0], t48) << 48 | t48, __ATOMIC_RELAXED);
+	w0 = key | (uint64_t)rx_port << 8 | cross;
+	__atomic_store_n(&b[victim].w0, w0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b[victim].w1, ent_check(w0, t48) << 48 | t48, __ATOMIC_RELAXED);
 	return verdict;
 }
 

@@ -107,9 +107,10 @@ path_flush(struct vb_path *p)
 }
 
 /*
- * Let the classifier read every frame of a burst (it never changes one), fetching headers a
- * few frames ahead; frames that match the sample filter are sampled too, once. Returns the
- * burst's bytes.
+ * Let the classifier read every frame of a burst (it never changes one): the fast path over
+ * the whole burst first, fetching headers a few frames ahead, collecting the frames it cannot
+ * settle; then those at once (vb_cls_burst_slow), so their table lookups overlap. Frames that
+ * match the sample filter are sampled too, once. Returns the burst's bytes.
  */
 static inline uint64_t
 classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
@@ -117,8 +118,11 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 	const struct vb_cls_ctx *cls = &p->cls;
 	/* Read once: the classifier's calls could alias p, so the compiler would reload it. */
 	const struct vb_filter *sample_filter = p->sample_filter;
+	struct vb_cls_pkt slow[VB_MAX_BURST];
+	uint32_t flags[VB_MAX_BURST];
+	uint8_t slow_idx[VB_MAX_BURST];
 	uint64_t bytes = 0, sampled = 0;
-	uint32_t f;
+	unsigned int nb_slow = 0, j;
 	int i;
 
 	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
@@ -130,12 +134,29 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 		if (i + PREFETCH_AHEAD < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
-		f = vb_cls_frame(cls, frame, m->data_len, m->pkt_len, now);
-		if (unlikely(sample_filter != NULL) && vb_filter_match(sample_filter, m)) {
+		if (vb_cls_needs_slow(cls, frame, m->data_len)) {
+			slow[nb_slow] = (struct vb_cls_pkt){
+				.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
+			};
+			slow_idx[nb_slow++] = (uint8_t)i;
+		}
+	}
+	if (nb_slow != 0)
+		vb_cls_burst_slow(cls, slow, nb_slow, now, flags);
+	if (unlikely(sample_filter != NULL)) {
+		for (i = 0, j = 0; i < nb; i++) {
+			struct rte_mbuf *m = pkts[i];
+			uint32_t f = 0;
+
+			if (j < nb_slow && slow_idx[j] == i)
+				f = flags[j++];
+			if (!vb_filter_match(sample_filter, m))
+				continue;
 			sampled++;
 			if ((f & cls->sample_mask) == 0)
 				vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
-					      cls->rx_queue, frame, m->data_len, m->pkt_len);
+					      cls->rx_queue, rte_pktmbuf_mtod(m, const uint8_t *),
+					      m->data_len, m->pkt_len);
 		}
 	}
 	if (sampled != 0)

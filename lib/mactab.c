@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_hash_crc.h>
 
 #include "mactab.h"
 
@@ -24,7 +23,7 @@ _Static_assert(sizeof(struct vb_mac_ent) * VB_MACTAB_WAYS == 64, "bucket is one 
 static inline uint64_t
 ent_check(uint64_t w0, uint64_t w1_low)
 {
-	return rte_hash_crc_8byte(w1_low, rte_hash_crc_8byte(w0, 0x94d049bbu)) >> 16;
+	return vb_crc64(w1_low, vb_crc64(w0, 0x94d049bbu)) >> 16;
 }
 
 static inline bool
@@ -93,41 +92,59 @@ vb_mactab_entries(const void *mem)
 	return hdr->entries;
 }
 
+/* A way's worth replacing for a new MAC: empty, then aged out, then seen longest ago. */
+#define SCORE_EMPTY	(UINT64_C(3) << 62)
+#define SCORE_AGED	(UINT64_C(2) << 62)
+
+static inline uint64_t
+way_score(uint64_t w0, uint64_t w1, uint32_t now, uint32_t ageing)
+{
+	uint32_t age = age32(now, (uint32_t)w1);
+
+	if ((w0 | w1) == 0)
+		return SCORE_EMPTY;
+	return age > ageing ? SCORE_AGED : age;
+}
+
 /* Learn the source; returns VB_MAC_MOVED when it changed port. */
 static uint32_t
 learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs *ev)
 {
 	const struct vb_mactab_hdr *hdr = mem;
 	struct vb_mac_ent *b = bucket_of(mem, key);
-	uint64_t w0[VB_MACTAB_WAYS], w1[VB_MACTAB_WAYS];
-	uint32_t age, oldest_age = 0, ret = 0;
-	unsigned int i, victim = 0, moves = 0;
-	int victim_rank = -1;	/* 4 its own entry, 2 empty, 1 aged, 0 live (oldest) */
+	uint64_t k[VB_MACTAB_WAYS], w1;
+	uint32_t age, ret = 0;
+	unsigned int victim, moves = 0, match;
 
-	for (i = 0; i < VB_MACTAB_WAYS; i++) {
-		w0[i] = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
-		w1[i] = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
-	}
-	/* The key first: only the MAC's own entry is worth its check. */
-	for (i = 0; i < VB_MACTAB_WAYS; i++)
-		if (w0[i] == key)
-			break;
-	if (i < VB_MACTAB_WAYS) {
-		victim = i;
-		victim_rank = 4;
-		if (!ent_valid(w0[i], w1[i])) {
+	/* The keys first, all four: only the MAC's own entry is worth its check. */
+	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
+	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
+	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
+	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
+	_Static_assert(VB_MACTAB_WAYS == 4, "the key test covers four ways");
+	match = (unsigned int)(k[0] == key) | (unsigned int)(k[1] == key) << 1 |
+		(unsigned int)(k[2] == key) << 2 | (unsigned int)(k[3] == key) << 3;
+	if (match != 0) {
+		victim = (unsigned int)__builtin_ctz(match);
+		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
+		age = age32(now, (uint32_t)w1);
+		/*
+		 * Steady traffic: same port, fresh. Nothing changes and nothing is reported, so
+		 * the check is not worth its cost here; a torn entry is caught on the next write.
+		 */
+		if (((w1 >> 32) & 0xff) == rx_port && age <= hdr->refresh)
+			return 0;
+		if (!ent_valid(key, w1)) {
 			ev->torn++;	/* treated as absent: learned anew, no move */
 			ev->inserts++;
-		} else if ((age = age32(now, (uint32_t)w1[i])) <= hdr->ageing) {
-			unsigned int port = (w1[i] >> 32) & 0xff;
+		} else if (age <= hdr->ageing) {
+			unsigned int port = (w1 >> 32) & 0xff;
 
-			moves = (w1[i] >> 40) & 0xff;
+			moves = (w1 >> 40) & 0xff;
 			if (port != rx_port) {
 				ret = VB_MAC_MOVED;
 				if (moves < 255)
 					moves++;
-			} else if (age <= hdr->refresh) {
-				return 0;	/* fresh enough: leave the line clean */
 			}
 		}
 		/* else forgotten by a learning bridge: relearn, no move, no insert counted */
@@ -137,26 +154,22 @@ learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs
 		 * Times are trusted without their check here: a torn entry of another MAC can
 		 * only be replaced a little early or late.
 		 */
-		for (i = 0; i < VB_MACTAB_WAYS; i++) {
-			if ((w0[i] | w1[i]) == 0) {
+		uint64_t s, best;
+		unsigned int i;
+
+		best = way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now,
+				 hdr->ageing);
+		victim = 0;
+		for (i = 1; i < VB_MACTAB_WAYS; i++) {
+			s = way_score(k[i], __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED), now,
+				      hdr->ageing);
+			if (s > best) {
+				best = s;
 				victim = i;
-				victim_rank = 2;
-				break;
-			}
-			age = age32(now, (uint32_t)w1[i]);
-			if (age > hdr->ageing) {
-				if (victim_rank < 1) {
-					victim = i;
-					victim_rank = 1;
-				}
-			} else if (victim_rank < 0 || (victim_rank == 0 && age > oldest_age)) {
-				victim = i;
-				victim_rank = 0;
-				oldest_age = age;
 			}
 		}
 		ev->inserts++;
-		if (victim_rank == 0)
+		if (best < SCORE_AGED)
 			ev->evictions++;
 	}
 	__atomic_store_n(&b[victim].w0, key, __ATOMIC_RELAXED);

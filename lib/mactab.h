@@ -34,7 +34,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <rte_hash_crc.h>
 #include <rte_prefetch.h>
 
 #include "duptab.h"	/* struct vb_tab_ctrs */
@@ -120,7 +119,7 @@ vb_mactab_bucket_off(const void *mem, uint64_t key)
 {
 	const struct vb_mactab_hdr *hdr = mem;
 
-	return sizeof(*hdr) + (size_t)(rte_hash_crc_8byte(key, 0x9e3779b9u) & hdr->bucket_mask) *
+	return sizeof(*hdr) + (size_t)(vb_crc64(key, 0x9e3779b9u) & hdr->bucket_mask) *
 	       VB_MACTAB_WAYS * 16;
 }
 

@@ -147,6 +147,14 @@ vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint16_t 
 	return true;
 }
 
+void
+vb_sample_suppressed(void *mem, uint64_t n)
+{
+	struct vb_sample_hdr *hdr = mem;
+
+	__atomic_store_n(&hdr->suppressed, hdr->suppressed + n, __ATOMIC_RELAXED);
+}
+
 uint32_t
 vb_sample_read(const void *mem, uint64_t from, struct vb_sample *out, uint32_t max,
 	       struct vb_sample_read_stats *st)

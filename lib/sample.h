@@ -78,6 +78,12 @@ bool vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint
 		   const uint8_t *data, uint32_t len, uint32_t orig_len);
 
 /*
+ * Writer: count n samples refused without asking (the caller knows the bucket is empty:
+ * vb_sample_put refused one at the same `now`, and the bucket refills with time only).
+ */
+void vb_sample_suppressed(void *mem, uint64_t n);
+
+/*
  * Reader (any process, read-only): copy out up to max samples numbered >= from, oldest
  * first, into out. Torn and lost samples are skipped and counted in *st; st->next is the
  * number to pass as `from` next time (0 the first time for all history still held).

@@ -597,6 +597,163 @@ test_chain_scenario(void)
 	free(ring);
 }
 
+/* One frame of the mixed stream test_burst_equivalence replays. */
+static struct fb
+mixed_frame(uint32_t i, uint64_t *x)
+{
+	static const uint8_t zero[6];
+	uint8_t src[6] = { 0x02, 0x00, 0x5e, 0x00, 0x01, 0x00 };
+	struct fb f = { .len = 0 };
+	uint32_t r;
+
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	r = (uint32_t)(*x >> 20);
+	src[5] = (uint8_t)(r & 7);	/* few sources, so they move and get filtered */
+	switch (r >> 3 & 7) {
+	case 0:
+	case 1:	/* ARP requests, some of them repeated (sequence from an earlier frame) */
+		f = arp_frame(MAC_BCAST, src, 1, IP_X, zero, IP(198, 18, 1, (i - (r >> 6 & 3)) & 255));
+		break;
+	case 2:	/* replies to the sources */
+		f = arp_frame(src, MAC_G, 2, IP_G, src, IP_X);
+		break;
+	case 3:	/* plain unicast from and to the sources */
+		put(&f, (r & 64) ? MAC_G : src, 6);
+		put(&f, (r & 64) ? src : MAC_G, 6);
+		put16(&f, 0x0800);
+		f.len = 60;
+		break;
+	default: {	/* a table case: tags, ND, runts, malformed ARP */
+		const struct ccase *c = &cases[(r >> 6) % RTE_DIM(cases)];
+
+		build(c, &f);
+		break;
+	}
+	}
+	return f;
+}
+
+/*
+ * The burst path gives what frame-by-frame calls give: the same flags for every frame, the
+ * same counters and the same samples, over a mixed stream on both ports of a pair, in bursts
+ * of 1 to 40 frames (more than one chunk), with and without --mac-unicast.
+ */
+static void
+test_burst_equivalence(void)
+{
+	enum { N = 4000, SLOTS = 4096 };
+	static struct fb frames[N];
+	static uint32_t f_one[N], f_burst[N];
+	struct vb_cls_ctrs ctrs[2][2];
+	struct vb_cls_ctx ctx[2][2];
+	void *dup[2], *mac[2], *ring[2];
+	static struct vb_sample s[2][64];
+	struct vb_sample_read_stats st;
+	uint64_t x = 0x2545f4914f6cdd1dULL, t0 = 1000000000ULL;
+	uint32_t i, n[2], mu, diffs;
+	int v, p;
+
+	for (i = 0; i < N; i++)
+		frames[i] = mixed_frame(i, &x);
+	for (mu = 0; mu < 2; mu++) {
+		for (v = 0; v < 2; v++) {
+			dup[v] = aligned_zalloc(vb_duptab_mem_size(256));
+			mac[v] = aligned_zalloc(vb_mactab_mem_size(64));
+			ring[v] = aligned_zalloc(vb_sample_mem_size(SLOTS, VB_SAMPLE_SNAP_DEF));
+			CHECK(vb_duptab_init(dup[v], 256, VB_DUPTAB_DEF_HASH_LEN, US(50)) == 0 &&
+			      vb_mactab_init(mac[v], 64, US(3000)) == 0 &&
+			      vb_sample_init(ring[v], SLOTS, VB_SAMPLE_SNAP_DEF, 100000, 8,
+					     TSC_HZ) == 0, "tables init");
+			memset(ctrs[v], 0, sizeof(ctrs[v]));
+			for (p = 0; p < 2; p++)
+				ctx[v][p] = (struct vb_cls_ctx){
+					.duptab = dup[v], .mactab = mac[v], .samples = ring[v],
+					.ctrs = &ctrs[v][p], .sample_mask = VB_CLS_SAMPLE_DEFAULT,
+					.rx_port = p, .tx_port = !p, .pair = 0,
+					.mac_unicast = (uint8_t)mu, .rx_queue = 0,
+				};
+		}
+		/* frame by frame; then the same frames as bursts, one burst per port at a time */
+		for (i = 0; i < N; i++) {
+			uint64_t now = t0 + US(i / 16);
+
+			f_one[i] = vb_cls_frame(&ctx[0][(i / 16) & 1], frames[i].b, frames[i].len,
+						frames[i].len, now);
+		}
+		for (i = 0; i < N;) {
+			struct vb_cls_pkt pk[48];
+			uint32_t fl[48], idx[48], j, end, ns = 0;
+
+			/* a burst ends where the port or the time changes, or after 1-40 frames */
+			end = i + 1 + (uint32_t)((x = x * 6364136223846793005ULL + 1) >> 58) % 40;
+			for (j = i + 1; j < end && j < N && (j / 16) == (i / 16); j++)
+				;
+			end = j;
+			for (j = i; j < end; j++) {
+				f_burst[j] = 0;
+				if (vb_cls_needs_slow(&ctx[1][0], frames[j].b, frames[j].len)) {
+					pk[ns] = (struct vb_cls_pkt){ frames[j].b, frames[j].len,
+								      frames[j].len };
+					idx[ns++] = j;
+				}
+			}
+			if (ns != 0)
+				vb_cls_burst_slow(&ctx[1][(i / 16) & 1], pk, ns, t0 + US(i / 16), fl);
+			for (j = 0; j < ns; j++)
+				f_burst[idx[j]] = fl[j];
+			i = end;
+		}
+		for (i = 0, diffs = 0; i < N; i++)
+			if (f_one[i] != f_burst[i] && diffs++ < 5)
+				printf("FAIL: frame %u: burst flags 0x%x, one by one 0x%x\n", i,
+				       f_burst[i], f_one[i]);
+		CHECK(diffs == 0, "mac_unicast %u: %u frames classified differently in bursts",
+		      mu, diffs);
+		for (p = 0; p < 2; p++)
+			for (i = 0; i < VB_CLS_CTR_COUNT; i++)
+				CHECK(ctrs[0][p].v[i] == ctrs[1][p].v[i],
+				      "mac_unicast %u port %d counter %s: bursts %" PRIu64
+				      ", one by one %" PRIu64, mu, p, vb_cls_ctr_names[i],
+				      ctrs[1][p].v[i], ctrs[0][p].v[i]);
+		CHECK(ctrs[0][0].reflected + ctrs[0][1].reflected > 0 &&
+		      ctrs[0][0].duplicate + ctrs[0][1].duplicate > 0 &&
+		      ctrs[0][0].mac_moves > 0 && ctrs[0][0].would_be_filtered > 0 &&
+		      ctrs[0][0].samples > 0 && ctrs[0][0].malformed > 0,
+		      "mixed stream too tame: refl %" PRIu64 " dup %" PRIu64 " moves %" PRIu64
+		      " wbf %" PRIu64, ctrs[0][0].reflected + ctrs[0][1].reflected,
+		      ctrs[0][0].duplicate + ctrs[0][1].duplicate, ctrs[0][0].mac_moves,
+		      ctrs[0][0].would_be_filtered);
+		/* the samples: same number, and the last ones byte for byte */
+		{
+			struct vb_sample_ctrs sc[2];
+
+			vb_sample_ctrs_read(ring[0], &sc[0]);
+			vb_sample_ctrs_read(ring[1], &sc[1]);
+			CHECK(sc[0].written == sc[1].written && sc[0].suppressed == sc[1].suppressed &&
+			      sc[0].suppressed > 0, "samples written %" PRIu64 "/%" PRIu64
+			      " suppressed %" PRIu64 "/%" PRIu64 " (one by one/bursts)",
+			      sc[0].written, sc[1].written, sc[0].suppressed, sc[1].suppressed);
+			for (v = 0; v < 2; v++)
+				n[v] = vb_sample_read(ring[v], sc[v].written > 64 ?
+						      sc[v].written - 64 : 0, s[v], 64, &st);
+			CHECK(n[0] == n[1], "samples read %u/%u", n[0], n[1]);
+			for (i = 0; i < n[0] && i < n[1]; i++)
+				CHECK(s[0][i].reason == s[1][i].reason && s[0][i].tsc == s[1][i].tsc &&
+				      s[0][i].cap_len == s[1][i].cap_len &&
+				      memcmp(s[0][i].data, s[1][i].data, s[0][i].cap_len) == 0,
+				      "sample %u differs", i);
+		}
+		for (v = 0; v < 2; v++) {
+			free(dup[v]);
+			free(mac[v]);
+			free(ring[v]);
+		}
+	}
+	printf("classify: %u frames, bursts equal to one by one\n", N);
+}
+
 int
 main(void)
 {
@@ -606,6 +763,7 @@ main(void)
 	test_random();
 	test_names();
 	test_chain_scenario();
+	test_burst_equivalence();
 	if (failures != 0) {
 		printf("test_classify: %d failure(s)\n", failures);
 		return 1;
