@@ -142,3 +142,25 @@ vb_stop() {
 	log "vbridge exited $VB_RC, $VB_STOP_MS ms after SIG$sig"
 	sed 's/^/    /' "$WORK/vbridge.out" >&2
 }
+# reflector_on / reflector_off: host a reflects every broadcast it receives back out of the same
+# interface (tc ingress, mirred egress mirror), like the spare uplink of the scenario's vSwitch0
+# (shared/scenario.md). Sets REFLECTOR to the classifier used (flower or u32).
+reflector_on() {
+	in_a tc qdisc add dev "$IF_A" clsact 2>/dev/null || in_a tc qdisc add dev "$IF_A" ingress ||
+		skip "cannot add an ingress qdisc (CONFIG_NET_SCH_INGRESS)"
+	# flower where the kernel has it (CONFIG_NET_CLS_FLOWER), else u32 on the Ethernet header
+	# (this sandbox kernel has u32 and mirred but neither flower nor matchall).
+	if in_a tc filter add dev "$IF_A" ingress protocol all flower dst_mac ff:ff:ff:ff:ff:ff \
+		action mirred egress mirror dev "$IF_A" 2>/dev/null; then
+		REFLECTOR=flower
+	elif in_a tc filter add dev "$IF_A" ingress protocol all u32 match ether dst ff:ff:ff:ff:ff:ff \
+		action mirred egress mirror dev "$IF_A" 2>"$WORK/tc.err"; then
+		REFLECTOR=u32
+	else
+		skip "tc cannot mirror: neither flower nor u32 with mirred: $(cat "$WORK/tc.err")"
+	fi
+	log "reflector on $IF_A in $NS_A: tc $REFLECTOR dst ff:ff:ff:ff:ff:ff -> mirred egress mirror dev $IF_A"
+}
+reflector_off() {
+	in_a tc qdisc del dev "$IF_A" clsact 2>/dev/null || in_a tc qdisc del dev "$IF_A" ingress
+}

@@ -28,20 +28,22 @@ import json, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
 p = o["prefix"]
 j = lambda d: d if d.startswith("/") else p + "/" + d
-print("prefix=%s bindir=%s sysconfdir=%s mandir=%s unitdir=%s man=%s" % (p, j(o["bindir"]),
-      j(o["sysconfdir"]), j(o["mandir"]), o["systemdsystemunitdir"], o["man"]))')"
+print("prefix=%s bindir=%s sbindir=%s sysconfdir=%s mandir=%s unitdir=%s man=%s" % (p,
+      j(o["bindir"]), j(o["sbindir"]), j(o["sysconfdir"]), j(o["mandir"]),
+      o["systemdsystemunitdir"], o["man"]))')"
 if [ -z "$unitdir" ]; then
 	unitdir=$prefix/lib/systemd/system
 	[ "$prefix" = /usr ] && unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /usr/lib/systemd/system)
 fi
 root=$tmp/root
 
-want=("$bindir/vbridge" "$bindir/vbridge-stat" "$sysconfdir/vbridge/vbridge.ini"
-	"$sysconfdir/vbridge/vbridge.env" "$unitdir/vbridge.service")
+want=("$bindir/vbridge" "$bindir/vbridge-stat" "$sbindir/vbridge-bypass"
+	"$sysconfdir/vbridge/vbridge.ini" "$sysconfdir/vbridge/vbridge.env"
+	"$unitdir/vbridge.service" "$unitdir/vbridge-bypass.service")
 have_man=0
 if [ -f "$build/docs/man/vbridge.8" ]; then
 	have_man=1
-	want+=("$mandir/man8/vbridge.8" "$mandir/man8/vbridge-stat.8")
+	want+=("$mandir/man8/vbridge.8" "$mandir/man8/vbridge-stat.8" "$mandir/man8/vbridge-bypass.8")
 elif [ "$man" = enabled ]; then
 	fail "man pages enabled but not built"
 fi
@@ -50,6 +52,7 @@ for f in "${want[@]}"; do
 done
 check test -x "$root$bindir/vbridge"
 check test -x "$root$bindir/vbridge-stat"
+check test -x "$root$sbindir/vbridge-bypass"
 # Nothing else: no test program, no static library, no benchmark.
 (cd "$root" && find . -type f | sed 's/^\.//' | sort) >"$tmp/installed"
 printf '%s\n' "${want[@]}" | sort >"$tmp/wanted"
@@ -62,7 +65,8 @@ check cmp -s "$src/config/vbridge.ini" "$root$sysconfdir/vbridge/vbridge.ini"
 # The units name the installed paths, not the build tree.
 for u in "$root$unitdir"/*.service; do
 	n=$((n + 1))
-	grep -q "^ExecStart=$bindir/" "$u" || fail "$(basename "$u"): ExecStart is not in $bindir"
+	grep -qE "^ExecStart=($bindir|$sbindir)/" "$u" ||
+		fail "$(basename "$u"): ExecStart is not in $bindir or $sbindir"
 	n=$((n + 1))
 	grep -q '@[a-z]*@' "$u" && fail "$(basename "$u"): unsubstituted @variable@"
 done
