@@ -124,11 +124,11 @@ vb_need_hugepages() {
 vb_counter() {
 	awk -v d="$1" -v f="$2" '$1 == "dir" && $2 == d {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) { print kv[2]; found = 1 } }
-	} END { if (!found) exit 1 }' "${3:-$WORK/vbridge.out}"
+	} END { if (!found) exit 1 }' "${3:-${WORK:-.}/vbridge.out}"
 }
 
 vb_check_conservation() {
-	local file=$WORK/vbridge.out dirs=-1 moved=0 nodrops=0
+	local file=${WORK:-.}/vbridge.out dirs=-1 moved=0 nodrops=0
 	if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
 		file=$1
 		shift

@@ -34,6 +34,7 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/lib.sh
 export LAB_PREFIX=${LAB_PREFIX:-vbq}
 export LAB_PMD=${LAB_PMD:-af_packet}
 FP=vbquick
@@ -51,7 +52,7 @@ cleanup() {
 		kill -TERM "$vb_pid"; wait "$vb_pid"
 	fi
 	scripts/lab.sh down
-	rm -rf "/var/run/dpdk/$FP"; rm -f /dev/hugepages/${FP}map_*
+	vb_clean_prefix "$FP"
 	if [ $rc -eq 0 ]; then rm -rf "$LOG"; else echo "quickstart: failed (exit $rc); logs in $LOG" >&2; fi
 	exit $rc
 }
@@ -73,15 +74,16 @@ say "starting: $VB -l 0,1 --file-prefix $FP ${vdevs[*]} --"
 # The final counters (stdout) go to the terminal and to the log, which the last check reads.
 "$VB" -l 0,1 --file-prefix "$FP" "${vdevs[@]}" -- > >(tee "$LOG/vbridge.out") 2>"$LOG/vbridge.err" &
 vb_pid=$!
-for _ in $(seq 1 150); do
-	grep -q 'vbridge: ready' "$LOG/vbridge.err" && break
-	kill -0 "$vb_pid" 2>/dev/null || { cat "$LOG/vbridge.err" >&2; vb_pid=; echo "quickstart: vbridge did not start" >&2; exit 1; }
-	sleep 0.1
-done
-grep 'vbridge: ready' "$LOG/vbridge.err" || { echo "quickstart: vbridge not ready after 15 s" >&2; exit 1; }
+ready=0
+vb_wait_ready "$LOG/vbridge.err" "$vb_pid" 15 || ready=$?
+case $ready in
+0) grep 'vbridge: ready' "$LOG/vbridge.err" ;;
+1) cat "$LOG/vbridge.err" >&2; vb_pid=; echo "quickstart: vbridge did not start (exit $VB_RC)" >&2; exit 1 ;;
+*) echo "quickstart: vbridge not ready after 15 s" >&2; exit 1 ;;
+esac
 
 fails=0
-check() { # description command...
+try() { # description command...
 	local d=$1; shift
 	if out=$("$@" 2>&1); then
 		say "ok: $d"; echo "$out" | tail -n 2 | sed 's/^/   /'
@@ -90,10 +92,10 @@ check() { # description command...
 	fi
 }
 traffic() {
-	check "ping 198.18.0.1 -> 198.18.0.2" ip netns exec "$NS_A" ping -c 3 -i 0.2 -W 2 198.18.0.2
-	check "ping 198.18.0.2 -> 198.18.0.1" ip netns exec "$NS_B" ping -c 3 -i 0.2 -W 2 198.18.0.1
-	check "arping 198.18.0.1 -> 198.18.0.2" ip netns exec "$NS_A" arping -c 3 -W 0.2 -I "$IF_A" 198.18.0.2
-	check "arping 198.18.0.2 -> 198.18.0.1" ip netns exec "$NS_B" arping -c 3 -W 0.2 -I "$IF_B" 198.18.0.1
+	try "ping 198.18.0.1 -> 198.18.0.2" ip netns exec "$NS_A" ping -c 3 -i 0.2 -W 2 198.18.0.2
+	try "ping 198.18.0.2 -> 198.18.0.1" ip netns exec "$NS_B" ping -c 3 -i 0.2 -W 2 198.18.0.1
+	try "arping 198.18.0.1 -> 198.18.0.2" ip netns exec "$NS_A" arping -c 3 -W 0.2 -I "$IF_A" 198.18.0.2
+	try "arping 198.18.0.2 -> 198.18.0.1" ip netns exec "$NS_B" arping -c 3 -W 0.2 -I "$IF_B" 198.18.0.1
 }
 STAT=build/app/vbridge-stat/vbridge-stat
 counters() {
@@ -151,8 +153,10 @@ vb_pid=
 [ "$rc" -eq 0 ] || { echo "quickstart: vbridge exited $rc" >&2; exit 1; }
 sleep 0.2
 for d in '0->1' '1->0'; do
-	n=$(awk -v d="$d" '$1 == "dir" && $2 == d { for (i = 3; i <= NF; i++) if ($i ~ /^tx_frames=/) { sub(/.*=/, "", $i); print $i } }' "$LOG/vbridge.out")
+	n=$(vb_counter "$d" tx_frames "$LOG/vbridge.out" || echo 0)
 	[ "${n:-0}" -gt 0 ] || { echo "quickstart: no frames crossed in direction $d" >&2; exit 1; }
 done
+# Every frame received was sent or counted as dropped, for its reason.
+vb_check_conservation "$LOG/vbridge.out" --dirs 2
 [ "$fails" -eq 0 ] || { echo "quickstart: $fails ping round(s) failed while running" >&2; exit 1; }
 say "frames crossed the bridge both ways; removing the lab"
