@@ -6,31 +6,22 @@
 #    secondary, SIGTERM stops it within a second with exit 0 and counters that add up.
 # Usage: test_process.sh PATH/TO/vbridge
 set -u
+source "$(dirname "$0")/../../scripts/lib.sh"
+vb_init process keep-going
 vbridge=$1
 prefix=vb_itest_proc_$$
 tmp=$(mktemp -d)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp" "/var/run/dpdk/$prefix"* /dev/hugepages/"$prefix"* 2>/dev/null
+	rm -rf "$tmp"
+	vb_clean_prefix "$prefix"
 }
 trap cleanup EXIT
-failed=0 n=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 # expect STATUS TEXT EAL-AND-APP-ARGS...
-expect() {
-	local want=$1 text=$2 out status
-	shift 2
-	n=$((n + 1))
-	out=$(timeout 30 "$vbridge" --no-huge -m 256 --no-pci --file-prefix "$prefix" \
-		--log-level lib.eal:error "$@" 2>&1)
-	status=$?
-	if [ "$status" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
-		fail "vbridge $*: exit $status (expected $want) without '$text':"
-		echo "$out" | tail -4
-	fi
-}
+VB_EXPECT_CMD=(timeout 30 "$vbridge" --no-huge -m 256 --no-pci --file-prefix "$prefix"
+	--log-level lib.eal:error)
 
 null2=(--vdev net_null0 --vdev net_null1)
 expect 2 "worker lcore" -l 0 "${null2[@]}"
@@ -55,19 +46,16 @@ fi
 # Full load: net_null receives as fast as the loop polls. Real hugepages when there are
 # some, so that dpdk-proc-info can attach as a secondary; --no-huge otherwise.
 mem=(--no-huge -m 256)
-if [ "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)" -ge 128 ]; then
+if [ "$(vb_free_hugepages)" -ge 128 ]; then
 	mem=()
 fi
 "$vbridge" -l 0,1 "${mem[@]}" --no-pci --file-prefix "$prefix" "${null2[@]}" \
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 100); do
-	grep -q "vbridge: ready" "$tmp/err" && break
-	sleep 0.1
-done
-n=$((n + 1))
-if ! grep -q "vbridge: ready" "$tmp/err"; then
-	fail "vbridge did not become ready:"; cat "$tmp/err"
+check
+if ! vb_wait_ready "$tmp/err" "$pid" 10; then
+	cat "$tmp/err"
+	fail "vbridge did not become ready (above)"
 else
 	sleep 1
 	tel=$(echo "/vbridge/stats,0" | dpdk-telemetry.py -f "$prefix" 2>&1)
@@ -91,16 +79,7 @@ else
 	[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 	[ "$ms" -lt 1000 ] || fail "took $ms ms to stop"
 	cat "$tmp/out"
-	dirs=$(grep -c '^dir ' "$tmp/out")
-	[ "$dirs" -eq 2 ] || fail "expected 2 direction lines, got $dirs"
-	while read -r line; do
-		rx=$(grep -o 'rx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-		tx=$(grep -o 'tx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-		dr=$(grep -o ' dropped=[0-9]*' <<<"$line" | cut -d= -f2)
-		[ "$rx" -gt 0 ] && [ "$rx" -eq $((tx + dr)) ] ||
-			fail "counters do not add up: $line"
-	done < <(grep '^dir ' "$tmp/out")
+	vb_check_conservation "$tmp/out" --dirs 2 --moved
 fi
 
-echo "$n cases, $failed failed"
-[ "$failed" -eq 0 ]
+vb_done

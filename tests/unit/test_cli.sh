@@ -4,25 +4,14 @@
 # --version exit 0. Nothing here touches hugepages or devices.
 # Usage: test_cli.sh PATH/TO/vbridge
 set -u
+source "$(dirname "$0")/../../scripts/lib.sh"
+vb_init cli keep-going
 vbridge=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0 n=0
 
 # expect STATUS TEXT -- ARGS...: run vbridge ARGS, check exit status and that TEXT is printed.
-expect() {
-	local want=$1 text=$2 out status
-	shift 3
-	n=$((n + 1))
-	out=$("$vbridge" "$@" 2>&1)
-	status=$?
-	if [ "$status" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
-		echo "FAIL: vbridge $*: exit $status (expected $want), output:"
-		echo "$out" | head -5
-		echo "  (expected to contain: $text)"
-		failed=$((failed + 1))
-	fi
-}
+VB_EXPECT_CMD=("$vbridge")
 
 printf '[bridge]\nburst = 4\nburst = 5\n' >"$tmp/dup.ini"
 printf '[bridge]\nbrust = 4\n' >"$tmp/typo.ini"
@@ -59,5 +48,4 @@ else
 	echo "note: running as root, the unreadable-file case is skipped (root reads it)"
 fi
 
-echo "$n command lines, $failed failed"
-[ "$failed" -eq 0 ]
+vb_done

@@ -6,15 +6,13 @@
 # as installed (their ExecStart= must name the installed programs).
 # Usage: test_install.sh BUILD_DIR SOURCE_DIR
 set -u
+source "$(dirname "$0")/../../scripts/lib.sh"
+vb_init install keep-going
 build=$1 src=$2
-skip() { echo "SKIP: $*"; exit 77; }
 command -v meson >/dev/null || skip "meson not in PATH"
 command -v python3 >/dev/null || skip "python3 missing"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0 n=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { n=$((n + 1)); "$@" || fail "$*"; }
 
 if ! meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >"$tmp/log" 2>&1; then
 	cat "$tmp/log"
@@ -56,7 +54,7 @@ check test -x "$root$sbindir/vbridge-bypass"
 # Nothing else: no test program, no static library, no benchmark.
 (cd "$root" && find . -type f | sed 's/^\.//' | sort) >"$tmp/installed"
 printf '%s\n' "${want[@]}" | sort >"$tmp/wanted"
-n=$((n + 1))
+check
 if ! diff -u "$tmp/wanted" "$tmp/installed"; then
 	fail "installed files differ from the expected list (- expected, + installed)"
 fi
@@ -64,10 +62,10 @@ check cmp -s "$src/config/vbridge.ini" "$root$sysconfdir/vbridge/vbridge.ini"
 
 # The units name the installed paths, not the build tree.
 for u in "$root$unitdir"/*.service; do
-	n=$((n + 1))
+	check
 	grep -qE "^ExecStart=($bindir|$sbindir)/" "$u" ||
 		fail "$(basename "$u"): ExecStart is not in $bindir or $sbindir"
-	n=$((n + 1))
+	check
 	grep -q '@[a-z]*@' "$u" && fail "$(basename "$u"): unsubstituted @variable@"
 done
 
@@ -75,10 +73,10 @@ done
 if [ "$have_man" -eq 1 ]; then
 	for p in vbridge vbridge-stat; do
 		page=$(MANWIDTH=200 man -l "$root$mandir/man8/$p.8" 2>/dev/null)
-		n=$((n + 1))
+		check
 		[ -n "$page" ] || { fail "man -l $p.8 shows nothing"; continue; }
 		for o in $("$build/app/$p/$p" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
-			n=$((n + 1))
+			check
 			grep -qF -- "$o" <<<"$page" || fail "$p.8 lacks $o"
 		done
 	done
@@ -94,7 +92,7 @@ if command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ]; then
 	man_arg=--man=no
 	[ "$have_man" -eq 1 ] && man_arg=--man=yes
 	for u in "$root$unitdir"/*.service; do
-		n=$((n + 1))
+		check
 		if ! MANPATH=$root$mandir systemd-analyze verify $man_arg --root="$root" \
 			"$unitdir/$(basename "$u")" >"$tmp/verify" 2>&1; then
 			cat "$tmp/verify"
@@ -108,5 +106,4 @@ else
 	echo "note: systemd-analyze missing: units not verified"
 fi
 
-echo "install: $n checks, $failed failed"
-[ "$failed" -eq 0 ]
+vb_done
