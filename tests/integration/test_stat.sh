@@ -16,6 +16,8 @@
 #    ports. (The views on ARP and reflected broadcasts are checked by tests/e2e/scenario.sh.)
 # Usage: test_stat.sh PATH/TO/vbridge PATH/TO/vbridge-stat
 set -u
+source "$(dirname "$0")/../../scripts/lib.sh"
+vb_init stat keep-going
 vbridge=$1
 stat=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,29 +30,15 @@ cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	rm -rf "$tmp" /var/run/dpdk/"$prefix"* /dev/hugepages/"$prefix"* /run/vbridge/"$prefix"* \
-		/dev/shm/vbridge/"$prefix"* 2>/dev/null
+	rm -rf "$tmp"
+	vb_clean_prefix "${prefix}*"
 }
 trap cleanup EXIT
-failed=0 n=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { n=$((n + 1)); }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- without a primary ---
 # expect STATUS TEXT ARGS...: vbridge-stat's exit status and a piece of its output
-expect() {
-	local want=$1 text=$2 out status
-	shift 2
-	check
-	out=$(timeout 20 "$stat" "$@" 2>&1)
-	status=$?
-	last_out=$out
-	if [ "$status" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
-		fail "vbridge-stat $*: exit $status (expected $want) without '$text':"
-		echo "$out" | tail -5
-	fi
-}
+VB_EXPECT_CMD=(timeout 20 "$stat")
 expect 0 "--file-prefix" --help
 expect 2 "unknown option" --bogus
 expect 2 "--watch 'abc'" --watch=abc
@@ -75,17 +63,14 @@ start_vbridge() {
 		--vdev net_null0 --vdev net_null1 >"$tmp/$1.out" 2>"$tmp/$1.err" &
 	vpid=$!
 	pids+=("$vpid")
-	for _ in $(seq 100); do
-		grep -qs "vbridge: ready" "$tmp/$1.err" && return 0
-		sleep 0.1
-	done
+	vb_wait_ready "$tmp/$1.err" "$vpid" 10 && return 0
 	echo "vbridge did not become ready:"
 	cat "$tmp/$1.err"
 	return 1
 }
 if ! start_vbridge "$prefix"; then
 	fail "vbridge did not start"
-	echo "$n cases, $failed failed"
+	vb_done
 	exit 1
 fi
 S=("$stat" --file-prefix "$prefix")
@@ -411,16 +396,8 @@ took=$(($(now_ms) - t0))
 echo "vbridge after SIGTERM: exit $status after $took ms"
 [ "$took" -le 1500 ] || fail "SIGTERM took $took ms (at most 1500)"
 [ "$status" -eq 0 ] || fail "vbridge exit status $status after SIGTERM: $(tail -3 "$tmp/$prefix.err")"
-dirs=$(grep -c '^dir ' "$tmp/$prefix.out")
-[ "$dirs" -eq 2 ] || fail "expected 2 final direction lines, got $dirs: $(cat "$tmp/$prefix.out")"
-while read -r line; do
-	echo "  $line"
-	rx=$(grep -o 'rx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-	tx=$(grep -o 'tx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-	dr=$(grep -o ' dropped=[0-9]*' <<<"$line" | cut -d= -f2)
-	[ "$rx" -gt 0 ] && [ "$rx" -eq $((tx + dr)) ] && [ "$dr" -eq 0 ] ||
-		fail "final counters: rx_frames != tx_frames + dropped, or drops: $line"
-done < <(grep '^dir ' "$tmp/$prefix.out")
+grep '^dir ' "$tmp/$prefix.out" | sed 's/^/  /'
+vb_check_conservation "$tmp/$prefix.out" --dirs 2 --moved --no-drops
 
 # After a clean exit the segment is gone with it
 t0=$(now_ms)
@@ -482,7 +459,7 @@ if command -v dpdk-testpmd >/dev/null; then
 		sleep 0.1
 	done
 	expect 1 "is not vbridge" --file-prefix "$p3" --no-rates
-	echo "testpmd as the primary: $(tail -1 <<<"$last_out")"
+	echo "testpmd as the primary: $(tail -1 <<<"$VB_OUT")"
 	echo quit >&9
 	exec 9>&-
 	wait "$tp" 2>/dev/null
@@ -490,5 +467,4 @@ else
 	echo "note: no dpdk-testpmd: the not-vbridge primary case is skipped"
 fi
 
-echo "$n cases, $failed failed"
-[ "$failed" -eq 0 ]
+vb_done
