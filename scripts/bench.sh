@@ -6,8 +6,8 @@
 # (median, min-max, ratio vbridge/reference per pair of runs) and writes it into
 # docs/benchmarks.md between the "bench:results" markers. Not part of `meson test`.
 #
-# Usage: sudo scripts/bench.sh [--quick] [--reps N] [--seconds S] [--cases LIST]
-#                              [--no-build] [--no-write]
+# Usage: scripts/bench.sh [--quick] [--reps N] [--seconds S] [--cases LIST]
+#                         [--no-build] [--no-write]          (as root)
 #   --quick        2 runs of 1 s per point, 200 latency samples (~2-3 minutes)
 #   default        5 runs of 3 s per point, 1000 latency samples (~10-12 minutes)
 #   --cases 1,3    only these cases: 1 ceiling (net_null), 2 mixes (net_ring loops),
@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+source scripts/lib.sh
+vb_init bench
 
 reps=5 seconds=3 lat_samples=1000 cases="1,2,3,4,5" build=1 write=1 quick=0
 while [ $# -gt 0 ]; do
@@ -38,7 +40,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 for tool in dpdk-testpmd python3; do
-	command -v "$tool" >/dev/null || { echo "bench.sh: $tool missing: sudo scripts/deps.sh" >&2; exit 1; }
+	command -v "$tool" >/dev/null || { echo "bench.sh: $tool missing: run scripts/deps.sh as root" >&2; exit 1; }
 done
 if has_case 3 && ! command -v valgrind >/dev/null; then
 	echo "bench.sh: valgrind missing (apt-get install valgrind): callgrind figures skipped" >&2
@@ -64,12 +66,11 @@ cleanup() {
 		kill -TERM "$child" 2>/dev/null || true
 		wait "$child" 2>/dev/null || true
 	fi
-	rm -rf /var/run/dpdk/vbbench_* /dev/hugepages/vbbench_*
+	vb_clean_prefix 'vbbench_*'
 }
 trap cleanup EXIT
 
 record() { echo "$1|$2|$3|$4|$5|$6" >> "$res"; }
-log() { echo "bench.sh: $*" >&2; }
 
 # Wait for a primary's telemetry socket; 0 when it is there.
 wait_socket() {
@@ -98,7 +99,7 @@ sample_primary() {
 	kill -TERM "$child"
 	wait "$child" || true
 	child=
-	rm -rf "/var/run/dpdk/$prefix" /dev/hugepages/"$prefix"*
+	vb_clean_prefix "$prefix"
 }
 
 uptime_load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -159,7 +160,7 @@ if has_case 2; then
 				[ "$loop" = io ] || side=$([[ "$args" == *"--classifier off"* ]] && echo vb_off || echo vb_on)
 				record 2 "$label" "$side" "$r" "$v" "$cmd"
 				echo "$line" >> "$out/case2.lines"
-				rm -rf /var/run/dpdk/vbbench_fwd /dev/hugepages/vbbench_fwd*
+				vb_clean_prefix vbbench_fwd
 			done
 			log "case 2 run $r: $label done"
 		done
@@ -193,7 +194,7 @@ if has_case 4; then
 			for mix in uni64 arp; do
 				cmd="$FWD -l 0,1 --no-pci --file-prefix vbbench_lat $EAL_LOG -- --latency $lat_samples --loop $loop --drain-us $d --mix $mix"
 				$cmd 2>/dev/null | grep '^result' | sed "s|\$| cmd=$cmd|" >> "$out/latency.txt" || true
-				rm -rf /var/run/dpdk/vbbench_lat /dev/hugepages/vbbench_lat*
+				vb_clean_prefix vbbench_lat
 			done
 		done
 	done
@@ -224,7 +225,7 @@ if has_case 5; then
 		)
 		echo "$prefix|hugepage_files_mib=$huge hugetlb_mib=$hugetlb rss_mib=$rss $heap|$*" >> "$out/memory.txt"
 		kill -TERM "$child"; wait "$child" || true; child=
-		rm -rf "/var/run/dpdk/$prefix" /dev/hugepages/"$prefix"*
+		vb_clean_prefix "$prefix"
 	}
 	mem_of vbbench_mem $VB -l 0,1 --no-pci --vdev net_null0 --vdev net_null1 --file-prefix vbbench_mem $EAL_LOG
 	mem_of vbbench_memtp dpdk-testpmd -l 0,1 --no-pci --vdev net_null0 --vdev net_null1 --file-prefix vbbench_memtp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --rxd=1024 --txd=1024 --total-num-mbufs=8191
