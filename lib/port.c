@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -12,6 +13,7 @@
 #include <rte_string_fns.h>
 
 #include "log.h"
+#include "netlink.h"
 #include "port.h"
 
 #define POOL_CACHE_SIZE		256
@@ -80,6 +82,12 @@ set_port(struct vb_shm *shm, unsigned int bp, uint16_t port_id, unsigned int pee
 	rte_eth_dev_get_name_by_port(port_id, pi->name);
 	if (info->driver_name != NULL)
 		strlcpy(pi->driver, info->driver_name, sizeof(pi->driver));
+	/* af_packet, af_xdp and tap work through a kernel interface: its link is the truth. */
+	pi->kif_state = VB_KIF_NONE;
+	if (info->if_index != 0 && if_indextoname(info->if_index, pi->kif_name) != NULL) {
+		pi->kif_index = info->if_index;
+		pi->kif_state = VB_KIF_UNKNOWN;
+	}
 }
 
 /*
@@ -434,16 +442,68 @@ vb_ports_close(struct vb_shm *shm, unsigned int nb)
 	}
 }
 
+struct vb_nl *
+vb_ports_kernel_open(const struct vb_shm *shm)
+{
+	struct vb_nl *nl;
+	unsigned int bp;
+
+	for (bp = 0; bp < shm->nb_ports; bp++)
+		if (shm->port[bp].kif_index != 0)
+			break;
+	if (bp == shm->nb_ports)
+		return NULL;
+	nl = vb_nl_open();
+	if (nl == NULL)
+		VB_LOG(WARNING, "no rtnetlink (%s): the links of ports with a kernel interface "
+		       "are their PMD's (always up)", strerror(errno));
+	return nl;
+}
+
+/* Can vbridge set this port's link: its kernel interface's, or the PMD's? */
+static int
+link_set(struct vb_nl *nl, const struct vb_port_info *pi, bool up)
+{
+	if (pi->kif_index != 0 && nl != NULL)
+		return vb_nl_set_up(nl, pi->kif_index, up);
+	return up ? rte_eth_dev_set_link_up(pi->port_id) : rte_eth_dev_set_link_down(pi->port_id);
+}
+
 void
-vb_ports_probe_link_control(struct vb_shm *shm)
+vb_ports_kernel_close(struct vb_nl *nl, struct vb_shm *shm)
+{
+	unsigned int bp;
+
+	/* Kernel interfaces outlive vbridge: give back the ones propagation took down. */
+	for (bp = 0; nl != NULL && bp < shm->nb_ports; bp++) {
+		struct vb_port_info *pi = &shm->port[bp];
+
+		if (pi->kif_index == 0 || !pi->link_forced_down)
+			continue;
+		if (vb_nl_set_up(nl, pi->kif_index, true) == 0)
+			VB_LOG(NOTICE, "port %s: %s set up again (link propagation had set it down)",
+			       pi->name, pi->kif_name);
+		pi->link_forced_down = 0;
+	}
+	vb_nl_close(nl);
+}
+
+void
+vb_ports_probe_link_control(struct vb_shm *shm, struct vb_nl *nl)
 {
 	unsigned int bp;
 
 	for (bp = 0; bp < shm->nb_ports; bp++) {
 		struct vb_port_info *pi = &shm->port[bp];
 
-		/* Setting an up link up is harmless, and -ENOTSUP says the PMD has no control. */
-		pi->can_set_link = rte_eth_dev_set_link_up(pi->port_id) == 0;
+		/*
+		 * A kernel interface: a request that changes nothing tells whether we may. A PMD:
+		 * setting an up link up is harmless, and -ENOTSUP says it has no control.
+		 */
+		if (pi->kif_index != 0 && nl != NULL)
+			pi->can_set_link = vb_nl_probe(nl, pi->kif_index) == 0;
+		else
+			pi->can_set_link = rte_eth_dev_set_link_up(pi->port_id) == 0;
 		if (!pi->can_set_link)
 			VB_LOG(NOTICE, "port %s (%s) cannot set its link down: a link fault on "
 			       "%s will not be propagated to it", pi->name, pi->driver,
@@ -452,15 +512,17 @@ vb_ports_probe_link_control(struct vb_shm *shm)
 }
 
 static void
-propagate(struct vb_shm *shm, unsigned int bp, bool up)
+propagate(struct vb_shm *shm, struct vb_nl *nl, unsigned int bp, bool up)
 {
 	struct vb_port_info *peer = &shm->port[shm->port[bp].peer];
 	int ret;
 
 	if (!peer->can_set_link || peer->link_forced_down == !up)
 		return;
-	ret = up ? rte_eth_dev_set_link_up(peer->port_id) :
-		rte_eth_dev_set_link_down(peer->port_id);
+	/* A kernel interface that is gone has no link to set; its own state says so. */
+	if (peer->kif_state == VB_KIF_REMOVED || peer->kif_state == VB_KIF_REPLACED)
+		return;
+	ret = link_set(nl, peer, up);
 	if (ret != 0) {
 		VB_LOG(WARNING, "port %s: cannot set link %s: %s", peer->name,
 		       up ? "up" : "down", strerror(-ret));
@@ -471,28 +533,107 @@ propagate(struct vb_shm *shm, unsigned int bp, bool up)
 	       up ? "up" : "down", shm->port[bp].name, up ? "up" : "down");
 }
 
+static const char *
+kif_text(uint8_t state)
+{
+	switch (state) {
+	case VB_KIF_UP:
+		return "up";
+	case VB_KIF_NO_CARRIER:
+		return "no carrier";
+	case VB_KIF_ADMIN_DOWN:
+		return "set down";
+	case VB_KIF_REMOVED:
+		return "interface removed";
+	case VB_KIF_REPLACED:
+		return "interface removed, and a new one of its name exists";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * The kernel's state of the port's interface. By the ifindex the port is bound to first (a
+ * renamed interface is still the port's); only when that is gone, by name: a new interface of
+ * the old name is not the one the PMD's socket is bound to.
+ */
+static uint8_t
+kif_read(struct vb_nl *nl, struct vb_port_info *pi, struct vb_nl_link *link)
+{
+	int ret = vb_nl_get(nl, pi->kif_index, NULL, link);
+
+	if (ret == -ENODEV) {
+		ret = vb_nl_get(nl, 0, pi->kif_name, link);
+		if (ret == -ENODEV)
+			return VB_KIF_REMOVED;
+		return ret == 0 ? VB_KIF_REPLACED : VB_KIF_UNKNOWN;
+	}
+	if (ret != 0)
+		return VB_KIF_UNKNOWN;
+	if (!(link->flags & IFF_UP))
+		return VB_KIF_ADMIN_DOWN;
+	/* IFF_RUNNING is the kernel's operational "up": carrier, and not dormant. */
+	if (!(link->flags & IFF_RUNNING))
+		return VB_KIF_NO_CARRIER;
+	return VB_KIF_UP;
+}
+
+/* Publish a kernel port's state and say what changed; returns its link state (0 or 1). */
+static uint8_t
+kif_poll(struct vb_nl *nl, struct vb_port_info *pi)
+{
+	struct vb_nl_link link;
+	uint8_t state = kif_read(nl, pi, &link);
+
+	if (state == VB_KIF_UNKNOWN)
+		return pi->link_up;	/* no answer this time: keep what we knew */
+	if (state == pi->kif_state)
+		return state == VB_KIF_UP;
+	if (state == VB_KIF_REPLACED)
+		VB_LOG(WARNING, "port %s: %s was removed and a new %s exists (ifindex %u, the "
+		       "port is bound to %u): nothing goes through the port until vbridge is "
+		       "restarted", pi->name, pi->kif_name, pi->kif_name, link.ifindex,
+		       pi->kif_index);
+	else if (state != VB_KIF_REMOVED && strcmp(link.name, pi->kif_name) != 0)
+		VB_LOG(NOTICE, "port %s: %s (%s)", pi->name, link.name, kif_text(state));
+	else
+		VB_LOG(NOTICE, "port %s: %s: %s", pi->name, pi->kif_name, kif_text(state));
+	__atomic_store_n(&pi->kif_state, state, __ATOMIC_RELAXED);
+	return state == VB_KIF_UP;
+}
+
 void
-vb_ports_poll_links(struct vb_shm *shm, bool propagate_faults)
+vb_ports_poll_links(struct vb_shm *shm, struct vb_nl *nl, bool propagate_faults)
 {
 	struct rte_eth_link link;
 	unsigned int bp;
+	uint8_t up;
 
 	for (bp = 0; bp < shm->nb_ports; bp++) {
 		struct vb_port_info *pi = &shm->port[bp];
+		bool pmd = rte_eth_link_get_nowait(pi->port_id, &link) == 0;
 
-		if (rte_eth_link_get_nowait(pi->port_id, &link) != 0)
+		if (pmd) {
+			__atomic_store_n(&pi->link_speed_mbps, link.link_speed, __ATOMIC_RELAXED);
+			__atomic_store_n(&pi->link_full_duplex, link.link_duplex, __ATOMIC_RELAXED);
+		}
+		/* The PMD of a kernel interface reports "up" whatever the kernel says. */
+		if (pi->kif_index != 0 && nl != NULL)
+			up = kif_poll(nl, pi);
+		else if (pmd)
+			up = link.link_status;
+		else
 			continue;
-		__atomic_store_n(&pi->link_speed_mbps, link.link_speed, __ATOMIC_RELAXED);
-		__atomic_store_n(&pi->link_full_duplex, link.link_duplex, __ATOMIC_RELAXED);
-		if (link.link_status == pi->link_up)
+		if (up == pi->link_up)
 			continue;
-		__atomic_store_n(&pi->link_up, link.link_status, __ATOMIC_RELAXED);
+		__atomic_store_n(&pi->link_up, up, __ATOMIC_RELAXED);
+		__atomic_store_n(&pi->tx_down, !up, __ATOMIC_RELAXED);
 		__atomic_store_n(&pi->link_changes, pi->link_changes + 1, __ATOMIC_RELAXED);
-		VB_LOG(NOTICE, "port %s: link %s%s", pi->name, link.link_status ? "up" : "down",
+		VB_LOG(NOTICE, "port %s: link %s%s", pi->name, up ? "up" : "down",
 		       pi->link_forced_down ? " (set down by link-fault propagation)" : "");
 		/* A link we forced down must not bounce the fault back to its cause. */
 		if (propagate_faults && !pi->link_forced_down)
-			propagate(shm, bp, link.link_status);
+			propagate(shm, nl, bp, up);
 	}
 }
 

@@ -40,15 +40,32 @@ int vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int
 /* Stop and close the first nb bridge ports, logging what fails. */
 void vb_ports_close(struct vb_shm *shm, unsigned int nb);
 
-/*
- * Link housekeeping, called periodically by the main lcore: read every port's link state
- * without waiting, publish it in shm, log changes, and with propagation take the peer of a
- * port that went down down too (and up again when it returns).
- */
-void vb_ports_poll_links(struct vb_shm *shm, bool propagate);
+struct vb_nl;
 
-/* Probe which ports can set their link down, and say once which cannot. */
-void vb_ports_probe_link_control(struct vb_shm *shm);
+/*
+ * For ports whose PMD works through a kernel interface (net_af_packet, net_af_xdp, net_tap):
+ * rtnetlink, to read and set their links. NULL when no port has one, or when netlink cannot
+ * be opened (said once; their links are then their PMDs').
+ */
+struct vb_nl *vb_ports_kernel_open(const struct vb_shm *shm);
+
+/*
+ * Set the kernel interfaces that link propagation took down up again (they outlive vbridge),
+ * then close nl. NULL is ignored.
+ */
+void vb_ports_kernel_close(struct vb_nl *nl, struct vb_shm *shm);
+
+/*
+ * Link housekeeping, called periodically (and on a netlink event) by the main lcore: read
+ * every port's link without waiting, the kernel's for a port with a kernel interface (nl
+ * may be NULL: the PMD's), publish it in shm (link_up, tx_down, kif_state), log changes, and
+ * with propagation take the peer of a port that went down down too (its kernel interface,
+ * or its PMD's link) and up again when it returns.
+ */
+void vb_ports_poll_links(struct vb_shm *shm, struct vb_nl *nl, bool propagate);
+
+/* Probe which ports can set their link down (nl may be NULL), and say once which cannot. */
+void vb_ports_probe_link_control(struct vb_shm *shm, struct vb_nl *nl);
 
 /*
  * Main lcore: copy each port's rte_eth_stats (the fields of struct vb_eth_ctrs) into the

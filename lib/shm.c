@@ -38,6 +38,22 @@ vb_state_name(uint32_t state)
 }
 
 const char *
+vb_kif_state_name(uint32_t state)
+{
+	static const char * const names[VB_KIF_STATES] = {
+		[VB_KIF_NONE] = "none",
+		[VB_KIF_UNKNOWN] = "unknown",
+		[VB_KIF_UP] = "up",
+		[VB_KIF_NO_CARRIER] = "no_carrier",
+		[VB_KIF_ADMIN_DOWN] = "admin_down",
+		[VB_KIF_REMOVED] = "removed",
+		[VB_KIF_REPLACED] = "replaced",
+	};
+
+	return state < VB_KIF_STATES ? names[state] : "invalid";
+}
+
+const char *
 vb_drop_reason_name(enum vb_drop_reason reason)
 {
 	return (unsigned int)reason < VB_DROP_REASONS ? drop_reason_names[reason] : "unknown";

@@ -37,7 +37,7 @@
 #include "sizes.h"
 
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	4
+#define VB_LAYOUT_VERSION	5
 #define VB_SHM_FILE		"stats"		/* in the prefix's runtime directory */
 #define VB_RUN_DIR		"/run/vbridge"	/* when /run is a tmpfs, as on Debian */
 #define VB_RUN_DIR_SHM		"/dev/shm/vbridge"	/* otherwise (some containers) */
@@ -46,6 +46,7 @@
 
 #define VB_MAX_WORKERS		32	/* forwarding lcores */
 #define VB_LINK_UNKNOWN		0xff
+#define VB_KIF_NAME_LEN		16	/* IFNAMSIZ */
 
 /* Why a frame received on a port did not leave through its peer. */
 enum vb_drop_reason {
@@ -101,6 +102,25 @@ struct vb_eth_ctrs {
 	uint64_t rx_nombuf;
 };
 
+/*
+ * The kernel's view of a port's interface (vb_port_info.kif_state), for ports whose PMD works
+ * through one (net_af_packet, net_af_xdp, net_tap: rte_eth_dev_info.if_index). Their link is
+ * the kernel's, not the PMD's constant "up": link_up is 1 exactly in VB_KIF_UP. Readers that
+ * say why a link is down (vbridge-stat's summary, --diagnose, --check) say it from this.
+ */
+enum vb_kif_state {
+	VB_KIF_NONE,		/* no kernel interface (vfio NICs, net_ring, net_null): the PMD's link */
+	VB_KIF_UNKNOWN,		/* not read yet, or the kernel did not answer */
+	VB_KIF_UP,		/* administratively up and running (carrier) */
+	VB_KIF_NO_CARRIER,	/* up but not running: no carrier (a veth whose other end is down) */
+	VB_KIF_ADMIN_DOWN,	/* set down: ip link set dev X down, or link propagation (forced) */
+	VB_KIF_REMOVED,		/* the interface is gone (ip link del, driver unbound) */
+	VB_KIF_REPLACED,	/* gone, and another interface of its name exists (a new ifindex):
+				 * the port is bound to the old one and forwards nothing through it
+				 * until vbridge is restarted */
+	VB_KIF_STATES
+};
+
 struct vb_port_info {
 	char name[VB_PORT_NAME_LEN];	/* ethdev name, e.g. net_af_xdp0 or 0000:0b:00.0 */
 	char driver[32];
@@ -120,6 +140,16 @@ struct vb_port_info {
 	int32_t eth_error;		/* 0, or rte_eth_stats_get's negative errno */
 	uint64_t eth_tsc;		/* TSC of the copy; 0: none yet */
 	struct vb_eth_ctrs eth;
+	/*
+	 * main lcore: 1 while the link is down. Workers read it once per TX flush and drop
+	 * what they would send through this port (drop reason peer_down) instead of handing
+	 * it to a PMD that cannot send it (or, net_af_packet, would block on it).
+	 */
+	uint8_t tx_down;
+	/* The kernel interface, if any: set at start, kif_state by the main lcore. */
+	uint8_t kif_state;		/* enum vb_kif_state */
+	char kif_name[VB_KIF_NAME_LEN];	/* its name at start (kept when it is removed) */
+	uint32_t kif_index;		/* the ifindex the port is bound to; 0: none */
 };
 
 /*
@@ -192,6 +222,12 @@ vb_ctr_read(const uint64_t *ctr)
 
 /* Name of a run state ("starting", "running", "stopping"; "unknown" out of range). */
 const char *vb_state_name(uint32_t state);
+
+/*
+ * Name of a kernel interface state as telemetry and JSON give it ("none", "unknown", "up",
+ * "no_carrier", "admin_down", "removed", "replaced"; "invalid" out of range).
+ */
+const char *vb_kif_state_name(uint32_t state);
 
 /* Name of a drop reason, as printed, served by telemetry and exported. */
 const char *vb_drop_reason_name(enum vb_drop_reason reason);

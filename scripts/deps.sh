@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config meson ninja-build
-	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libbsd-dev libsystemd-dev
+	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libbsd-dev libsystemd-dev libmnl-dev
 	python3 python3-scapy
 	iproute2 iputils-ping arping ethtool tcpdump tshark iperf3 procps
 	scdoc man-db systemd

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "fwd.h"
 #include "log.h"
+#include "netlink.h"
 #include "notify.h"
 #include "port.h"
 #include "shm.h"
@@ -249,11 +250,12 @@ print_counters(const struct vb_shm *shm)
 
 /*
  * Main lcore: never polls a port; wakes every 10 ms to watch links and signals and to copy
- * the PMDs' counters into the stats segment (readers have no ethdev). Returns the TSC at
- * which it saw the stop.
+ * the PMDs' counters into the stats segment (readers have no ethdev). Links are read every
+ * link_poll_ms, and at once when the kernel says one of its interfaces changed. Returns the
+ * TSC at which it saw the stop.
  */
 static uint64_t
-housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
+housekeeping(struct vb_shm *shm, const struct vb_config *cfg, struct vb_nl *nl)
 {
 	const uint64_t poll_tsc = rte_get_tsc_hz() / 1000 * cfg->link_poll_ms;
 	uint64_t next_poll = 0, now;
@@ -261,8 +263,8 @@ housekeeping(struct vb_shm *shm, const struct vb_config *cfg)
 	while (!vb_fwd_stopping()) {
 		now = rte_get_tsc_cycles();
 		__atomic_store_n(&shm->heartbeat_tsc, now, __ATOMIC_RELAXED);
-		if (now >= next_poll) {
-			vb_ports_poll_links(shm, cfg->link_propagation);
+		if (vb_nl_changed(nl) || now >= next_poll) {
+			vb_ports_poll_links(shm, nl, cfg->link_propagation);
 			next_poll = now + poll_tsc;
 		}
 		vb_notify_housekeeping(&notify, shm, now);
@@ -298,6 +300,7 @@ main(int argc, char **argv)
 	struct vb_worker *workers = NULL;
 	struct vb_shm_writer seg = { .fd = -1 };
 	struct vb_shm *shm = NULL;
+	struct vb_nl *nl = NULL;
 	struct vb_config cfg;
 	struct capture cap;
 	struct sigaction sa;
@@ -368,8 +371,9 @@ main(int argc, char **argv)
 		status = ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		goto cleanup;
 	}
+	nl = vb_ports_kernel_open(shm);
 	if (cfg.link_propagation)
-		vb_ports_probe_link_control(shm);
+		vb_ports_probe_link_control(shm, nl);
 	if (cfg.mirror) {
 		ret = vb_mirror_start(&cap.mirror, shm, cfg.mirror_iface, nb_workers,
 				      cfg.mirror_ring, pools[rte_socket_id()], err, sizeof(err));
@@ -418,7 +422,7 @@ main(int argc, char **argv)
 	       "drain %u us (pid %d, stop with Ctrl-C or SIGTERM)", shm->nb_ports, nb_workers,
 	       nb_queues, cfg.burst, cfg.drain_us, (int)getpid());
 
-	stop_tsc = housekeeping(shm, &cfg);
+	stop_tsc = housekeeping(shm, &cfg, nl);
 	vb_notify_stopping(&notify);
 
 	__atomic_store_n(&shm->state, VB_STATE_STOPPING, __ATOMIC_RELEASE);
@@ -439,8 +443,10 @@ cleanup:
 	rte_eal_mp_wait_lcore();
 	vb_shm_unpublish(&seg);		/* new monitors find no vbridge from here on */
 	capture_free(&cap);
-	if (shm != NULL)
+	if (shm != NULL) {
+		vb_ports_kernel_close(nl, shm);
 		vb_ports_close(shm, started);
+	}
 	vb_pdump_stop();
 	vb_telemetry_unregister();
 	vb_shm_free(&seg);

@@ -375,16 +375,16 @@ test_link_propagation(struct vb_shm *shm)
 {
 	const uint16_t a = shm->port[0].port_id, b = shm->port[1].port_id;
 
-	vb_ports_probe_link_control(shm);
+	vb_ports_probe_link_control(shm, NULL);
 	CHECK(shm->port[0].can_set_link && shm->port[1].can_set_link,
 	      "net_ring ports should be able to set their link");
-	vb_ports_poll_links(shm, true);
+	vb_ports_poll_links(shm, NULL, true);
 	CHECK(shm->port[0].link_up == 1 && shm->port[1].link_up == 1,
 	      "links at start: %u %u, expected up up", shm->port[0].link_up, shm->port[1].link_up);
 
 	rte_eth_dev_set_link_down(a);		/* the cable of port 0 pulled */
-	vb_ports_poll_links(shm, true);		/* sees 0 down, takes 1 down */
-	vb_ports_poll_links(shm, true);		/* sees 1 down: forced, not bounced back */
+	vb_ports_poll_links(shm, NULL, true);		/* sees 0 down, takes 1 down */
+	vb_ports_poll_links(shm, NULL, true);		/* sees 1 down: forced, not bounced back */
 	CHECK(link_of(b) == 0 && shm->port[1].link_forced_down == 1 && shm->port[1].link_up == 0,
 	      "after port 0 went down: peer link %d forced %u published %u, expected 0 1 0",
 	      link_of(b), shm->port[1].link_forced_down, shm->port[1].link_up);
@@ -392,8 +392,8 @@ test_link_propagation(struct vb_shm *shm)
 	      "port 0 marked forced down: its peer's forced fault bounced back");
 
 	rte_eth_dev_set_link_up(a);		/* the cable back */
-	vb_ports_poll_links(shm, true);
-	vb_ports_poll_links(shm, true);
+	vb_ports_poll_links(shm, NULL, true);
+	vb_ports_poll_links(shm, NULL, true);
 	CHECK(link_of(a) == 1 && link_of(b) == 1 && shm->port[1].link_forced_down == 0 &&
 	      shm->port[0].link_up == 1 && shm->port[1].link_up == 1,
 	      "after port 0 came back: links %d %d, peer forced %u, expected 1 1 0",
@@ -401,10 +401,10 @@ test_link_propagation(struct vb_shm *shm)
 
 	/* Without propagation a fault stays where it is. */
 	rte_eth_dev_set_link_down(a);
-	vb_ports_poll_links(shm, false);
+	vb_ports_poll_links(shm, NULL, false);
 	CHECK(link_of(b) == 1, "propagation off, yet the peer went down");
 	rte_eth_dev_set_link_up(a);
-	vb_ports_poll_links(shm, false);
+	vb_ports_poll_links(shm, NULL, false);
 }
 
 static int
