@@ -533,25 +533,6 @@ propagate(struct vb_shm *shm, struct vb_nl *nl, unsigned int bp, bool up)
 	       up ? "up" : "down", shm->port[bp].name, up ? "up" : "down");
 }
 
-static const char *
-kif_text(uint8_t state)
-{
-	switch (state) {
-	case VB_KIF_UP:
-		return "up";
-	case VB_KIF_NO_CARRIER:
-		return "no carrier";
-	case VB_KIF_ADMIN_DOWN:
-		return "set down";
-	case VB_KIF_REMOVED:
-		return "interface removed";
-	case VB_KIF_REPLACED:
-		return "interface removed, and a new one of its name exists";
-	default:
-		return "unknown";
-	}
-}
-
 /*
  * The kernel's state of the port's interface. By the ifindex the port is bound to first (a
  * renamed interface is still the port's); only when that is gone, by name: a new interface of
@@ -595,9 +576,9 @@ kif_poll(struct vb_nl *nl, struct vb_port_info *pi)
 		       "restarted", pi->name, pi->kif_name, pi->kif_name, link.ifindex,
 		       pi->kif_index);
 	else if (state != VB_KIF_REMOVED && strcmp(link.name, pi->kif_name) != 0)
-		VB_LOG(NOTICE, "port %s: %s (%s)", pi->name, link.name, kif_text(state));
+		VB_LOG(NOTICE, "port %s: %s (%s)", pi->name, link.name, vb_kif_state_text(state));
 	else
-		VB_LOG(NOTICE, "port %s: %s: %s", pi->name, pi->kif_name, kif_text(state));
+		VB_LOG(NOTICE, "port %s: %s: %s", pi->name, pi->kif_name, vb_kif_state_text(state));
 	__atomic_store_n(&pi->kif_state, state, __ATOMIC_RELAXED);
 	return state == VB_KIF_UP;
 }

@@ -54,6 +54,22 @@ vb_kif_state_name(uint32_t state)
 }
 
 const char *
+vb_kif_state_text(uint32_t state)
+{
+	static const char * const text[VB_KIF_STATES] = {
+		[VB_KIF_NONE] = "no kernel interface",
+		[VB_KIF_UNKNOWN] = "state not known yet",
+		[VB_KIF_UP] = "up",
+		[VB_KIF_NO_CARRIER] = "no carrier",
+		[VB_KIF_ADMIN_DOWN] = "set down",
+		[VB_KIF_REMOVED] = "interface removed",
+		[VB_KIF_REPLACED] = "interface removed, a new one has its name",
+	};
+
+	return state < VB_KIF_STATES ? text[state] : "invalid state";
+}
+
+const char *
 vb_drop_reason_name(enum vb_drop_reason reason)
 {
 	return (unsigned int)reason < VB_DROP_REASONS ? drop_reason_names[reason] : "unknown";

@@ -229,6 +229,9 @@ const char *vb_state_name(uint32_t state);
  */
 const char *vb_kif_state_name(uint32_t state);
 
+/* The same in words, as logs and vbridge-stat print it after the interface's name. */
+const char *vb_kif_state_text(uint32_t state);
+
 /* Name of a drop reason, as printed, served by telemetry and exported. */
 const char *vb_drop_reason_name(enum vb_drop_reason reason);
 

@@ -109,6 +109,15 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	rte_tel_data_add_dict_string(d, "peer", shm->port[pi->peer].name);
 	rte_tel_data_add_dict_u64(d, "peer_port_id", shm->port[pi->peer].port_id);
 	rte_tel_data_add_dict_u64(d, "link_up", __atomic_load_n(&pi->link_up, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "link_forced_down",
+				  __atomic_load_n(&pi->link_forced_down, __ATOMIC_RELAXED));
+	/* The kernel's view, for a port that works through a kernel interface. */
+	if (pi->kif_index != 0) {
+		rte_tel_data_add_dict_string(d, "kernel_iface", pi->kif_name);
+		rte_tel_data_add_dict_u64(d, "kernel_ifindex", pi->kif_index);
+		rte_tel_data_add_dict_string(d, "kernel_state", vb_kif_state_name(
+			__atomic_load_n(&pi->kif_state, __ATOMIC_RELAXED)));
+	}
 	rte_tel_data_add_dict_u64(d, "rx_frames", sum.rx_frames);
 	rte_tel_data_add_dict_u64(d, "rx_bytes", sum.rx_bytes);
 	rte_tel_data_add_dict_u64(d, "tx_frames", sum.tx_frames);

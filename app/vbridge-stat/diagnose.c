@@ -131,13 +131,42 @@ rule_link(const struct vb_stat_snap *snap, const struct vb_stat_delta *delta __r
 				     "lost its link and link-fault propagation is on. Fix %s's "
 				     "link; %s comes back up by itself.", p->name, peer->name,
 				     peer->name, p->name);
+			else if (p->kif_state == VB_KIF_REMOVED)
+				text(f, "The kernel interface %s behind port %s was removed (ip link "
+				     "del, or its driver went away): nothing is received on %s, and "
+				     "frames from %s for it are lost. Once %s exists "
+				     "again, restart vbridge: the port stays bound to the removed "
+				     "interface.", p->kif_name, p->name, p->name, peer->name,
+				     p->kif_name);
+			else if (p->kif_state == VB_KIF_REPLACED)
+				text(f, "The kernel interface %s behind port %s was removed, and a new "
+				     "interface has its name. The port is still bound to the removed "
+				     "one: nothing goes through %s until vbridge is restarted.",
+				     p->kif_name, p->name, p->name);
+			else if (p->kif_state == VB_KIF_ADMIN_DOWN)
+				text(f, "The kernel interface %s behind port %s is set down (ip link "
+				     "set dev %s down): nothing is received on it, and frames from "
+				     "%s for it are lost. Set it up again.",
+				     p->kif_name, p->name, p->kif_name, peer->name);
+			else if (p->kif_state == VB_KIF_NO_CARRIER)
+				text(f, "The kernel interface %s behind port %s has no carrier: the "
+				     "cable, or the other end of the veth or virtual switch port, is "
+				     "down. Frames from %s for it are lost.",
+				     p->kif_name, p->name, peer->name);
 			else
 				text(f, "Port %s has no link: nothing is received on it and "
 				     "frames from %s sent out of it are lost. Check the cable or "
 				     "the virtual switch port and the device behind it.",
 				     p->name, peer->name);
-			evidence(f, "link down, %" PRIu64 " link changes since start%s",
-				 p->link_changes, p->link_forced_down ? ", set down by vbridge" : "");
+			if (p->kif_state != VB_KIF_NONE)
+				evidence(f, "%s: %s (ifindex %u), %" PRIu64 " link changes since "
+					 "start%s", p->kif_name, vb_kif_state_text(p->kif_state),
+					 p->kif_index, p->link_changes,
+					 p->link_forced_down ? ", set down by vbridge" : "");
+			else
+				evidence(f, "link down, %" PRIu64 " link changes since start%s",
+					 p->link_changes,
+					 p->link_forced_down ? ", set down by vbridge" : "");
 		} else if (p->link_up == 1 && p->link_changes >= LINK_FLAP_CHANGES) {
 			f = finding(out, VB_STAT_WARNING, "link_flapped", p->name);
 			if (f == NULL)

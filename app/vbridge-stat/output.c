@@ -64,7 +64,12 @@ utc(uint64_t unix_ns, char *buf, size_t len)
 static const char *
 link_text(const struct vb_stat_port *p, char *buf, size_t len)
 {
-	if (p->link_up == VB_LINK_UNKNOWN)
+	/* A kernel interface's own words; its PMD's speed is a constant, not the link's. */
+	if (p->kif_state != VB_KIF_NONE && p->link_up != VB_LINK_UNKNOWN)
+		snprintf(buf, len, "%s %s: %s%s", p->link_up ? "up" : "DOWN", p->kif_name,
+			 vb_kif_state_text(p->kif_state),
+			 p->link_forced_down ? " by vbridge" : "");
+	else if (p->link_up == VB_LINK_UNKNOWN)
 		snprintf(buf, len, "not polled yet");
 	else if (!p->link_up)
 		snprintf(buf, len, "DOWN%s", p->link_forced_down ? " (set by vbridge)" : "");
@@ -174,7 +179,7 @@ print_capture(FILE *f, const struct vb_stat_snap *snap)
 int
 vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_stat_delta *delta)
 {
-	char link[48], a[16], b[16], c[16], d[16], e[16];
+	char link[96], a[16], b[16], c[16], d[16], e[16];
 	unsigned int i, r;
 
 	print_header(f, snap);
@@ -263,7 +268,7 @@ int
 vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
 		    const struct vb_stat_delta *delta)
 {
-	char t[32], a[16], b[16], c[16], d[16], e[16], link[48];
+	char t[32], a[16], b[16], c[16], d[16], e[16], link[96];
 	unsigned int i;
 
 	utc(snap->unix_ns, t, sizeof(t));
@@ -297,10 +302,13 @@ vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
 
 			fprintf(f, "%s dir=%u->%u rx_port=%s link=%s rx_fps=%.0f rx_bps=%.0f "
 				"tx_fps=%.0f tx_bps=%.0f drop_fps=%.0f rx_frames=%" PRIu64
-				" tx_frames=%" PRIu64 " dropped=%" PRIu64 "\n", t, i, p->peer, p->name,
+				" tx_frames=%" PRIu64 " dropped=%" PRIu64 "%s%s\n", t, i, p->peer,
+				p->name,
 				p->link_up == VB_LINK_UNKNOWN ? "unknown" : p->link_up ? "up" : "down",
 				rt->rx_fps, rt->rx_bps, rt->tx_fps, rt->tx_bps, rt->drop_fps,
-				p->dir.rx_frames, p->dir.tx_frames, vb_dir_dropped(&p->dir));
+				p->dir.rx_frames, p->dir.tx_frames, vb_dir_dropped(&p->dir),
+				p->kif_state != VB_KIF_NONE ? " kernel=" : "",
+				p->kif_state != VB_KIF_NONE ? vb_kif_state_name(p->kif_state) : "");
 		}
 		for (i = 0; i < snap->nb_workers; i++)
 			fprintf(f, "%s worker=%u busy=%.3f polls=%" PRIu64 "\n", t, i, delta->busy[i],
@@ -461,6 +469,15 @@ json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 	j_bool(j, "forced_down", p->link_forced_down != 0);
 	j_bool(j, "can_set_link", p->can_set_link != 0);
 	j_u64(j, "changes", p->link_changes);
+	if (p->kif_state == VB_KIF_NONE) {
+		j_null(j, "kernel");
+	} else {
+		j_open(j, "kernel", '{');
+		j_str(j, "iface", p->kif_name);
+		j_u64(j, "ifindex", p->kif_index);
+		j_str(j, "state", vb_kif_state_name(p->kif_state));
+		j_close(j, '}');
+	}
 	j_close(j, '}');
 	json_ethdev(j, &p->eth, p->eth_age_ns);
 	if (snap->tables.enabled) {

@@ -286,6 +286,10 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 		p->link_full_duplex = __atomic_load_n(&pi->link_full_duplex, __ATOMIC_RELAXED);
 		p->link_speed_mbps = __atomic_load_n(&pi->link_speed_mbps, __ATOMIC_RELAXED);
 		p->link_changes = __atomic_load_n(&pi->link_changes, __ATOMIC_RELAXED);
+		p->kif_state = __atomic_load_n(&pi->kif_state, __ATOMIC_RELAXED);
+		p->kif_index = pi->kif_index;
+		memcpy(p->kif_name, pi->kif_name, sizeof(p->kif_name));
+		p->kif_name[sizeof(p->kif_name) - 1] = '\0';
 	}
 	/* Counters and ethdev stats back to back, so that they describe the same moment. */
 	for (i = 0; i < snap->nb_ports; i++)

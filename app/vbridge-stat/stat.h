@@ -60,6 +60,9 @@ struct vb_stat_port {
 	uint8_t link_full_duplex;
 	uint32_t link_speed_mbps;
 	uint64_t link_changes;
+	uint8_t kif_state;		/* enum vb_kif_state; VB_KIF_NONE: the link is the PMD's */
+	char kif_name[VB_KIF_NAME_LEN];
+	uint32_t kif_index;
 	struct vb_dir_ctrs dir;		/* the direction received on this port, out of its peer */
 	struct vb_stat_ethdev eth;
 	uint64_t eth_age_ns;		/* how long ago vbridge copied eth from the PMD */

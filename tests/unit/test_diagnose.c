@@ -339,6 +339,43 @@ main(void)
 		failures++;
 	}
 
+	/* Ports with a kernel interface: the kernel's words, and the drops they cause. */
+	base();
+	snap.port[1].link_up = 0;
+	snap.port[1].link_changes = 2;
+	snap.port[1].kif_state = VB_KIF_REMOVED;
+	snap.port[1].kif_index = 12;
+	snprintf(snap.port[1].kif_name, sizeof(snap.port[1].kif_name), "m1");
+	vb_stat_diagnose(&snap, &delta, NULL, &out);
+	expect("kernel interface removed", "link_down", "p1", VB_STAT_PROBLEM,
+	       S("m1 behind port p1 was removed", "restart vbridge", "m1: interface removed",
+		 "ifindex 12"), S("cable"));
+
+	base();
+	snap.port[0].link_up = 0;
+	snap.port[0].kif_state = VB_KIF_NO_CARRIER;
+	snprintf(snap.port[0].kif_name, sizeof(snap.port[0].kif_name), "m0");
+	vb_stat_diagnose(&snap, &delta, NULL, &out);
+	expect("kernel interface without carrier", "link_down", "p0", VB_STAT_PROBLEM,
+	       S("m0 behind port p0 has no carrier", "m0: no carrier"), NULL);
+
+	base();
+	snap.port[0].link_up = 0;
+	snap.port[0].kif_state = VB_KIF_REPLACED;
+	snprintf(snap.port[0].kif_name, sizeof(snap.port[0].kif_name), "m0");
+	vb_stat_diagnose(&snap, &delta, NULL, &out);
+	expect("kernel interface replaced", "link_down", "p0", VB_STAT_PROBLEM,
+	       S("a new interface has its name", "until vbridge is restarted"), NULL);
+
+	base();
+	snap.port[1].link_up = 0;
+	snap.port[1].link_forced_down = 1;
+	snap.port[1].kif_state = VB_KIF_ADMIN_DOWN;
+	snprintf(snap.port[1].kif_name, sizeof(snap.port[1].kif_name), "m1");
+	vb_stat_diagnose(&snap, &delta, NULL, &out);
+	expect("kernel interface set down by propagation", "link_down", "p1", VB_STAT_PROBLEM,
+	       S("vbridge took it down", "m1: set down", "set down by vbridge"), NULL);
+
 	printf("%s\n", failures == 0 ? "all passed" : "FAILED");
 	return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
