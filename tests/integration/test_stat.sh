@@ -332,7 +332,7 @@ status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || fail "--watch | head -1: monitor exit $status after $(($(now_ms) - t0)) ms"
 
 # --verbose names the segment and what it holds
-expect 0 "shared layout 4" --file-prefix "$prefix" --no-rates --verbose
+expect 0 "shared layout 5" --file-prefix "$prefix" --no-rates --verbose
 
 # --- robustness: many monitors, some killed, change nothing in the primary ---
 check
