@@ -5,6 +5,7 @@
 #   deps.sh          what quickstart needs
 #   deps.sh --test   also the independent checkers the tests use (promtool)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 packages=(
 	build-essential pkg-config meson ninja-build
@@ -26,13 +27,8 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps.sh: missing packages: ${missing[*]}; run as root (sudo) to install them" >&2
-	exit 1
-fi
-echo "deps.sh: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; the answer does not matter here.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ "$(id -u)" -eq 0 ]; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+fi
+vb_apt_install deps.sh "${missing[@]}"

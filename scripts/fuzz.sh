@@ -23,16 +23,7 @@ need=()
 command -v clang >/dev/null || need+=(clang)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need+=(libclang-rt-dev)
-if [ ${#need[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "fuzz.sh: missing ${need[*]}; run as root (sudo) to install them" >&2
-		exit 1
-	fi
-	echo "fuzz.sh: installing ${need[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+[ ${#need[@]} -eq 0 ] || vb_apt_install fuzz.sh "${need[@]}"
 scripts/deps.sh
 
 if [ ! -f build-fuzz/build.ninja ]; then

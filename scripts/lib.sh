@@ -30,6 +30,9 @@
 #                      every direction of FILE's final counters: rx_frames = tx_frames +
 #                      dropped, dropped = the sum of drop_<reason>; --dirs: exactly N lines,
 #                      --moved: rx_frames > 0, --no-drops: dropped = 0. fail()s otherwise.
+# Packages:
+#   vb_apt_install WHO PKG...   install Debian packages as root; as another user, say to run
+#                      WHO as root and exit 1 (no sudo: a new Debian 12 machine has none)
 # Results, for scripts/test.sh's last line (VB_RESULTS names a file; unset: not recorded):
 #   vb_result pass|fail|skip NAME      one test's result
 #   vb_results_meson TESTLOG [PREFIX]  every test of a meson testlog.json (names after PREFIX)
@@ -170,6 +173,19 @@ vb_check_conservation() {
 		exit bad
 	}' "$file" >&2 || { fail "final counters in $file do not add up (above)"; return 1; }
 	log "counters add up in every direction"
+}
+
+vb_apt_install() {
+	local who=$1
+	shift
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "$who: missing packages: $*; run as root (sudo) to install them" >&2
+		exit 1
+	fi
+	echo "$who: installing $*" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "$@"
 }
 
 vb_result() {

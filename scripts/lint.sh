@@ -11,15 +11,7 @@ source scripts/lib.sh
 need=()
 command -v clang-tidy >/dev/null || need+=(clang-tidy)
 command -v cppcheck >/dev/null || need+=(cppcheck)
-if [ ${#need[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "lint.sh: missing ${need[*]}; run as root (sudo) to install them" >&2
-		exit 1
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+[ ${#need[@]} -eq 0 ] || vb_apt_install lint.sh "${need[@]}"
 scripts/deps.sh
 # clang-tidy compiles each file as the build does: it needs build/compile_commands.json,
 # and generated files in place.

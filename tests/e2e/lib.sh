@@ -116,6 +116,18 @@ vb_start() {
 	esac
 }
 
+# iperf3_server: one iperf3 test served on host b (198.18.0.2:5201), in the background; returns
+# once it listens.
+iperf3_server() {
+	bg in_b iperf3 -s -1 -B "$IP_B" -p 5201 >"$WORK/iperf3-server.log" 2>&1
+	local i
+	for i in $(seq 1 50); do
+		in_b ss -ltn 2>/dev/null | grep -q ':5201 ' && return 0
+		sleep 0.1
+	done
+	fail "iperf3 server not listening after 5 s: $(cat "$WORK/iperf3-server.log")"
+}
+
 # vb_stop [SIGNAL]: signal vbridge, wait; sets VB_RC and VB_STOP_MS (signal to exit).
 vb_stop() {
 	local sig=${1:-TERM} t0 t1

@@ -33,11 +33,7 @@ for dir in "a $IF_A $IP_B" "b $IF_B $IP_A"; do
 done
 
 # TCP: iperf3 server on host b (one test, then exits), client on host a for 3 s.
-bg in_b iperf3 -s -1 -B "$IP_B" -p 5201 >"$WORK/iperf3-server.log" 2>&1
-for _ in $(seq 1 50); do
-	in_b ss -ltn 2>/dev/null | grep -q ':5201 ' && break
-	sleep 0.1
-done
+iperf3_server
 in_a iperf3 -c "$IP_B" -B "$IP_A" -p 5201 -t 3 -J >"$WORK/iperf3.json" 2>"$WORK/iperf3.err" ||
 	fail "iperf3 failed: $(cat "$WORK/iperf3.err") $(grep -m1 '"error"' "$WORK/iperf3.json")"
 read -r sent rcvd bps < <($PY -c '

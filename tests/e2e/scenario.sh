@@ -310,11 +310,7 @@ for dir in "a $IF_A $IP_B" "b $IF_B $IP_A"; do
 	n=$(arping_replies $1 "$2" "$3" 3)
 	[ "$n" -eq 3 ] || fail "no reflector: arping $1 -> $3: $n of 3 replies: $(cat "$WORK/arping.out")"
 done
-bg in_b iperf3 -s -1 -B "$IP_B" -p 5201 >"$WORK/iperf3-server.log" 2>&1
-for _ in $(seq 1 50); do
-	in_b ss -ltn 2>/dev/null | grep -q ':5201 ' && break
-	sleep 0.1
-done
+iperf3_server
 in_a iperf3 -c "$IP_B" -B "$IP_A" -p 5201 -t 2 >"$WORK/iperf3.out" 2>&1 ||
 	fail "no reflector: iperf3 failed: $(tail -3 "$WORK/iperf3.out")"
 log "no reflector: ping v4/v6 and arping both ways, no loss; iperf3 $(grep -E 'receiver' "$WORK/iperf3.out" | grep -oE '[0-9.]+ [MG]bits/sec' | head -1)"

@@ -13,11 +13,7 @@ lab_up
 vb_start
 in_a ping -c 2 -i 0.2 -W 2 "$IP_B" >/dev/null || fail "no connectivity before the test"
 
-bg in_b iperf3 -s -1 -B "$IP_B" -p 5201 >"$WORK/iperf3-server.log" 2>&1
-for _ in $(seq 1 50); do
-	in_b ss -ltn 2>/dev/null | grep -q ':5201 ' && break
-	sleep 0.1
-done
+iperf3_server
 bg in_a iperf3 -c "$IP_B" -B "$IP_A" -p 5201 -t 10 >"$WORK/iperf3.log" 2>&1
 bg in_b ping -f -w 10 "$IP_A" >"$WORK/flood.log" 2>&1
 sleep 2
