@@ -87,6 +87,8 @@
 #define VB_CLS_MAC_MOVED	(1u << 11)	/* vb_cls_frame: source MAC changed side */
 #define VB_CLS_WOULD_FILTER	(1u << 12)	/* vb_cls_frame: a learning bridge drops it */
 #define VB_CLS_FILTER		(1u << 13)	/* sampled because it matched the sample filter */
+#define VB_CLS_POLICY		(1u << 14)	/* denied by a policy rule (its number: the tag) */
+#define VB_CLS_SHADOW		(1u << 15)	/* with VB_CLS_POLICY: shadow mode, forwarded */
 
 /* What vb_cls_frame samples unless told otherwise: the frames that explain a fault. */
 #define VB_CLS_SAMPLE_DEFAULT	(VB_CLS_ARP | VB_CLS_ND | VB_CLS_DUPLICATE | VB_CLS_REFLECTED | \

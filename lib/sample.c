@@ -37,7 +37,7 @@ struct vb_sample_slot {
 	uint16_t queue;
 	uint32_t orig_len;
 	uint16_t cap_len;
-	uint16_t reserved;
+	uint16_t tag;
 	uint8_t data[];
 };
 
@@ -119,6 +119,13 @@ bool
 vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint16_t queue,
 	      const uint8_t *data, uint32_t len, uint32_t orig_len)
 {
+	return vb_sample_put_tag(mem, now, reason, 0, port, queue, data, len, orig_len);
+}
+
+bool
+vb_sample_put_tag(void *mem, uint64_t now, uint32_t reason, uint16_t tag, uint16_t port,
+		  uint16_t queue, const uint8_t *data, uint32_t len, uint32_t orig_len)
+{
 	struct vb_sample_hdr *hdr = mem;
 	struct vb_sample_slot *s;
 	uint64_t n = hdr->head;
@@ -136,6 +143,7 @@ vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint16_t 
 	s->reason = reason;
 	s->port = port;
 	s->queue = queue;
+	s->tag = tag;
 	s->orig_len = orig_len;
 	s->cap_len = (uint16_t)cap;
 	memcpy(s->data, data, cap);
@@ -196,7 +204,7 @@ vb_sample_read(const void *mem, uint64_t from, struct vb_sample *out, uint32_t m
 		o->orig_len = s->orig_len;
 		/* a torn cap_len must not overrun out->data: clamp before copying */
 		o->cap_len = RTE_MIN(s->cap_len, (uint16_t)hdr->snap_len);
-		o->reserved = 0;
+		o->tag = s->tag;
 		memcpy(o->data, s->data, o->cap_len);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		s2 = __atomic_load_n(&s->seq, __ATOMIC_RELAXED);

@@ -39,7 +39,7 @@ struct vb_sample {
 	uint16_t queue;		/* rx queue */
 	uint32_t orig_len;	/* the frame's length */
 	uint16_t cap_len;	/* bytes in data, <= the ring's snap length */
-	uint16_t reserved;
+	uint16_t tag;		/* VB_CLS_POLICY: the rule number (0: the default) */
 	uint8_t data[VB_SAMPLE_SNAP_MAX];
 };
 
@@ -76,6 +76,10 @@ int vb_sample_init(void *mem, uint32_t nb_slots, uint32_t snap_len, uint32_t rat
  */
 bool vb_sample_put(void *mem, uint64_t now, uint32_t reason, uint16_t port, uint16_t queue,
 		   const uint8_t *data, uint32_t len, uint32_t orig_len);
+
+/* As vb_sample_put(), with a tag the reader gets back (a policy rule number). */
+bool vb_sample_put_tag(void *mem, uint64_t now, uint32_t reason, uint16_t tag, uint16_t port,
+		       uint16_t queue, const uint8_t *data, uint32_t len, uint32_t orig_len);
 
 /*
  * Writer: count n samples refused without asking (the caller knows the bucket is empty:

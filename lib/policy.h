@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inline policy: an ordered rules file, first match wins (docs/policy.md has the grammar).
+ *
+ * Two halves, so that the parser runs (and is fuzzed, and unit-tested) without EAL:
+ * - vb_rules_parse*(): text -> struct vb_rules, plain malloc, no DPDK state;
+ * - vb_policy_build(): struct vb_rules -> struct vb_policy, two rte_acl contexts (IPv4 and
+ *   everything that is not IPv6; IPv6), built on the main lcore, read by the workers.
+ *
+ * The datapath never interprets a rule: vb_policy_burst() reads a fixed key out of each
+ * frame (after up to two VLAN tags), and rte_acl classifies the whole burst at once.
+ *
+ * ARP, IPv6 neighbour discovery (ICMPv6 types 133-137) and frames to the link-local control
+ * group 01:80:c2:00:00:00-0f are "protected": only rules that name them match them, and the
+ * default action never applies to them. A rule names
+ * - ARP when it says `arp` or `ether-type 0x0806`;
+ * - ND when it says `icmp6 type N[-M]` with a range that includes one of 133-137;
+ * - the control group when it says `ether dst 01:80:c2:00:00:0X` or any `ether-type`.
+ */
+#ifndef VB_POLICY_H
+#define VB_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VB_POL_DENY		0
+#define VB_POL_PERMIT		1
+
+#define VB_POL_MODE_ENFORCE	0
+#define VB_POL_MODE_SHADOW	1
+
+#define VB_POL_MAX_RULES	65535	/* rule numbers fit a sample's 16-bit tag */
+#define VB_POL_LINE_MAX		1024	/* characters of one line of the rules file */
+#define VB_POL_FILE_MAX		(16u << 20)	/* bytes of a rules file */
+
+/* Bits of the key's cls field: what kind of protected frame, and what is missing. */
+#define VB_POL_CLS_ARP		(1u << 0)
+#define VB_POL_CLS_ND		(1u << 1)
+#define VB_POL_CLS_LINKLOCAL	(1u << 2)
+#define VB_POL_CLS_PROTECTED	(VB_POL_CLS_ARP | VB_POL_CLS_ND | VB_POL_CLS_LINKLOCAL)
+#define VB_POL_CLS_NO_L4	(1u << 3)	/* no ports/type: a later fragment, or cut short */
+#define VB_POL_CLS_NO_L3	(1u << 4)	/* IP EtherType, but no whole IP header */
+
+/* What a rule constrains (struct vb_rule.has). */
+#define VB_RULE_IN		(1u << 0)
+#define VB_RULE_PROTO		(1u << 1)
+#define VB_RULE_SRC		(1u << 2)
+#define VB_RULE_DST		(1u << 3)
+#define VB_RULE_SPORT		(1u << 4)	/* or ICMP type */
+#define VB_RULE_DPORT		(1u << 5)	/* or ICMP code */
+#define VB_RULE_PORT		(1u << 6)	/* either port: two ACL entries */
+#define VB_RULE_ETHER_SRC	(1u << 7)
+#define VB_RULE_ETHER_DST	(1u << 8)
+#define VB_RULE_VLAN		(1u << 9)
+#define VB_RULE_ETYPE		(1u << 10)
+
+/* One parsed rule: a conjunction of constraints. */
+struct vb_rule {
+	uint32_t line;		/* in the rules file */
+	uint8_t action;		/* VB_POL_PERMIT or VB_POL_DENY */
+	uint8_t family;		/* 0: either, 4, 6 */
+	uint8_t named;		/* VB_POL_CLS_* protected kinds this rule names */
+	uint8_t icmp;		/* sport/dport hold ICMP type/code */
+	uint16_t has;		/* VB_RULE_* */
+	uint16_t in_port;	/* ethdev port id */
+	uint16_t etype;
+	uint16_t vlan;
+	uint8_t proto;
+	uint8_t src_len;
+	uint8_t dst_len;
+	uint8_t smac[6];
+	uint8_t dmac[6];
+	uint8_t src[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t dst[16];
+	uint16_t sport_lo, sport_hi;	/* also `port` */
+	uint16_t dport_lo, dport_hi;
+	char *text;		/* the rule as written, blanks squeezed, without its comment */
+};
+
+/* A parsed rules file. */
+struct vb_rules {
+	unsigned int nb;
+	struct vb_rule *rule;
+	uint8_t default_action;	/* VB_POL_PERMIT unless the file says `default deny` */
+	uint32_t default_line;	/* 0: not in the file */
+};
+
+/* A port `in PORT` may name: its ethdev name and id. */
+struct vb_pol_port {
+	const char *name;
+	uint16_t id;
+};
+
+/*
+ * Parse a rules file held in memory (name: for messages). ports[] are the bridge ports
+ * `in` may name (by name or id); NULL: not known yet (before EAL), any name passes. Returns 0 and fills *out, or -EINVAL / -E2BIG / -ENOMEM with
+ * "name:line: what is wrong" in err; *out is then empty. Free with vb_rules_free().
+ */
+int vb_rules_parse_buf(const char *name, const char *text, size_t len,
+		       const struct vb_pol_port *ports, unsigned int nb_ports,
+		       struct vb_rules *out, char *err, size_t errlen);
+
+/* As vb_rules_parse_buf() for the file at path (at most VB_POL_FILE_MAX bytes). */
+int vb_rules_parse_file(const char *path, const struct vb_pol_port *ports, unsigned int nb_ports,
+			struct vb_rules *out, char *err, size_t errlen);
+
+/* Free what vb_rules_parse*() allocated; r may be empty (zeroed). */
+void vb_rules_free(struct vb_rules *r);
+
+/* "permit" or "deny". */
+const char *vb_pol_action_name(unsigned int action);
+
+/* "enforce" or "shadow". */
+const char *vb_pol_mode_name(unsigned int mode);
+
+/*
+ * The key rte_acl classifies, read out of a frame. Multi-byte fields in network order, as
+ * rte_acl expects its input (rule values are in host order). The layout is the contract with
+ * the field definitions in policy_acl.c: proto alone first (rte_acl's first field is one byte),
+ * then groups of 4 bytes.
+ */
+struct vb_pol_key {
+	uint8_t proto;		/* IP protocol after IPv6 extension headers; 0 when not IP */
+	uint8_t pad[3];
+	uint16_t cls;		/* VB_POL_CLS_* */
+	uint16_t vlan;		/* outer VID, 0xffff untagged */
+	uint16_t in_port;	/* ethdev port id */
+	uint16_t etype;		/* after up to two VLAN tags */
+	uint16_t sport;		/* ICMP: type */
+	uint16_t dport;		/* ICMP: code */
+	uint32_t smac_hi;
+	uint16_t smac_lo;
+	uint16_t dmac_lo;
+	uint32_t dmac_hi;
+	uint32_t src[4];
+	uint32_t dst[4];
+};
+
+#include "policy_key.h"
+
+/* Counter slots: the default, protected frames no rule named, then the rules'. */
+#define VB_POL_SLOT_DEFAULT	0
+#define VB_POL_SLOT_PROTECTED	1
+#define VB_POL_SLOT_FIRST	2
+
+/* Per-rule counters of one worker, indexed by slot. */
+struct vb_pol_ctrs {
+	uint64_t frames;
+	uint64_t bytes;
+	uint64_t last_tsc;	/* TSC of the last hit's burst, 0: never */
+};
+
+/* What a rule does when it matches, and where it counts. */
+struct vb_pol_verdict {
+	uint32_t slot;		/* in the counter blocks */
+	uint16_t number;	/* 1-based position in the file's rules; 0: the default */
+	uint8_t action;
+};
+
+struct rte_acl_ctx;
+struct rte_mbuf;
+
+/* A built policy: immutable once published; freed only after an RCU grace period. */
+struct vb_policy {
+	struct rte_acl_ctx *ctx4;	/* IPv4 and non-IP frames; NULL: no rule applies */
+	struct rte_acl_ctx *ctx6;	/* IPv6 frames */
+	unsigned int nb_rules;
+	struct vb_pol_verdict dflt;	/* no rule matched an unprotected frame */
+	struct vb_pol_verdict prot;	/* no rule named a protected frame: permit */
+	struct vb_pol_verdict *rule;	/* by rte_acl userdata - 1 */
+	size_t mem;			/* bytes of both tries, as rte_acl reports them */
+	const char *alg;		/* the classify method in use ("avx2", "sse", "scalar" ...) */
+};
+
+/*
+ * Build the rte_acl contexts for rules on the calling (main) lcore. slots[i] is the counter
+ * slot of rule i, dflt_slot the default's, prot_slot where protected frames no rule named
+ * count. Returns NULL with rte_errno set and a message in err. Needs EAL.
+ */
+struct vb_policy *vb_policy_build(const struct vb_rules *rules, const uint32_t *slots,
+				  uint32_t dflt_slot, uint32_t prot_slot, char *err,
+				  size_t errlen);
+
+/*
+ * The verdict of each of nb (<= VB_MAX_BURST) frames received on ethdev port in_port, into
+ * out[]: a rule's, pol->dflt, or pol->prot. Counts nothing, changes nothing.
+ */
+void vb_policy_judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb,
+		     uint16_t in_port, const struct vb_pol_verdict **out);
+
+/* Free a policy no worker can still see; NULL is ignored. */
+void vb_policy_free(struct vb_policy *pol);
+
+/* Per-burst results of vb_policy_burst(), for the caller's direction counters. */
+struct vb_pol_burst {
+	uint16_t denied;	/* enforce: dropped and freed; shadow: would have been */
+	uint64_t denied_bytes;
+};
+
+struct vb_pol_sample {
+	void *ring;		/* a vb_sample ring, NULL: no samples */
+	uint16_t bridge_port;
+	uint16_t queue;
+};
+
+/*
+ * Judge a burst by one policy: classify every frame, count each on its rule's slot in ctrs
+ * (this worker's block), and in enforce mode free the denied frames and close the gaps in
+ * pkts (order kept). Denied frames are offered to the sample ring with their rule number.
+ * Returns the number of frames left in pkts; res says what was denied.
+ */
+uint16_t vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf **pkts,
+			 uint16_t nb, uint16_t in_port, uint64_t now, struct vb_pol_ctrs *ctrs,
+			 const struct vb_pol_sample *smp, struct vb_pol_burst *res);
+
+#endif /* VB_POLICY_H */
