@@ -100,6 +100,9 @@ make_entry(struct rte_acl_field *f, const struct vb_rule *r, bool v6, unsigned i
 
 	if (match != 0 || r->family != 0)
 		cls_mask |= VB_POL_CLS_RUNT;
+	if ((match & (uint16_t)~(VB_RULE_ETHER_SRC | VB_RULE_ETHER_DST | VB_RULE_VLAN)) != 0 ||
+	    r->family != 0)
+		cls_mask |= VB_POL_CLS_NO_ETYPE;
 	if (r->has & (VB_RULE_PROTO | VB_RULE_SRC | VB_RULE_DST))
 		cls_mask |= VB_POL_CLS_NO_L3;
 	if (r->has & (VB_RULE_SPORT | VB_RULE_DPORT | VB_RULE_PORT))

@@ -17,7 +17,8 @@
 #define VB_POL_ETH_ARP		0x0806
 #define VB_POL_ETH_IPV6		0x86dd
 #define VB_POL_IPV6_EXT_MAX	8	/* extension headers walked before giving up on L4 */
-#define VB_POL_CLS_RUNT		(1u << 5)	/* no EtherType: shorter than 14 bytes, or a cut tag */
+#define VB_POL_CLS_RUNT		(1u << 5)	/* shorter than 14 bytes, or the outer tag cut */
+#define VB_POL_CLS_NO_ETYPE	(1u << 6)	/* the inner tag cut: MACs and VID, no EtherType */
 
 static inline uint16_t
 vb_pol_rd16(const uint8_t *p)
@@ -110,8 +111,11 @@ vb_pol_key_read(struct vb_pol_key *k, const uint8_t *f, uint32_t len, uint16_t i
 		et = vb_pol_rd16(f + 16);
 		l3 = 18;
 		if (vb_pol_is_tpid(et)) {
-			if (len < 22)
-				goto cut;
+			/* Two tags (as libpcap counts them) but no EtherType after them. */
+			if (len < 22) {
+				cls |= VB_POL_CLS_NO_ETYPE | VB_POL_CLS_NO_L3 | VB_POL_CLS_NO_L4;
+				goto out;
+			}
 			et = vb_pol_rd16(f + 20);
 			l3 = 22;
 		}
@@ -169,7 +173,7 @@ out:
 	k->cls = rte_cpu_to_be_16(cls);
 	return v6;
 cut:
-	/* A TPID without its tag: no EtherType, so only rules without match words apply. */
+	/* A TPID without its tag: only rules without match words apply. */
 	k->cls = rte_cpu_to_be_16(cls | VB_POL_CLS_RUNT | VB_POL_CLS_NO_L3 | VB_POL_CLS_NO_L4);
 	return false;
 }

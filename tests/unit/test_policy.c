@@ -291,9 +291,12 @@ test_keys(void)
 		/* Every cut length: flagged, never read beyond. */
 		for (cut = 0; cut < f.len; cut++) {
 			vb_pol_key_read(&k, f.b, cut, 7);
-			if (cut < 14 + 4 * tags)
+			if (cut < 14 || (tags != 0 && cut < 18))
 				CHECK(be(k.cls) & VB_POL_CLS_RUNT, "cut %u tags %u: cls %#x", cut,
 				      tags, be(k.cls));
+			else if (cut < 14 + 4 * tags)
+				CHECK(be(k.cls) & VB_POL_CLS_NO_ETYPE && be(k.vlan) == 30,
+				      "cut %u tags %u: cls %#x", cut, tags, be(k.cls));
 			else if (cut < 14 + 4 * tags + 20)
 				CHECK(be(k.cls) == (VB_POL_CLS_NO_L3 | VB_POL_CLS_NO_L4) &&
 				      be(k.etype) == 0x0800, "cut %u: cls %#x", cut, be(k.cls));
