@@ -67,8 +67,10 @@ else
 	#   uninstrumented suite runs test_stat.sh (where 24 such kills did not hit the window).
 	# vbridge-stat's own logic is covered here by its unit tests.
 	skip=${SANITIZE_SKIP-stat}
+	# A name in both suites (notify) is given once: meson runs every test of that name.
 	mapfile -t tests < <(meson test -C build-asan --list --suite unit --suite integration \
-		2>/dev/null | sed -n 's#^vbridge:[a-z0-9_]* / ##p' | grep -vxF -f <(tr ' ' '\n' <<<"${skip:-@none@}"))
+		2>/dev/null | sed -n 's#^vbridge:[a-z0-9_]* / ##p' | awk '!seen[$0]++' |
+		grep -vxF -f <(tr ' ' '\n' <<<"${skip:-@none@}"))
 	[ -n "$skip" ] && echo "sanitize.sh: not run under ASan: $skip (see the comment in $0)"
 	meson test -C build-asan --num-processes 1 --print-errorlogs "${tests[@]}" || status=$?
 fi
