@@ -413,6 +413,7 @@ vb_ports_setup(const struct vb_config *cfg, struct vb_shm *shm, unsigned int nb_
 	int ret;
 
 	*started = 0;
+	memset(info, 0, sizeof(info));	/* only the ports resolved are filled in */
 	ret = ports_resolve(cfg, shm, info, err, errlen);
 	if (ret == 0)
 		ret = ports_queue_count(cfg, shm, info, nb_workers, nb_queues, err, errlen);
