@@ -3,22 +3,24 @@
 # Install what building, running and testing vbridge needs, from Debian's archive.
 # Quick when everything is there already; safe to run again.
 #   deps.sh          what quickstart needs
-#   deps.sh --test   also the independent checkers the tests use (promtool)
+#   deps.sh --test   also the independent checkers the tests use (promtool, prometheus)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libbsd-dev libsystemd-dev libmnl-dev
+	libmicrohttpd-dev
 	python3 python3-scapy
 	iproute2 iputils-ping arping ethtool tcpdump tshark iperf3 procps
 	scdoc man-db systemd
 )
 # scdoc builds the man pages, man-db's man shows them; systemd gives systemd-analyze (the units
 # are verified in the unit suite).
-# promtool (in Debian's prometheus package; no daemon is started) checks vbridge-stat's
-# Prometheus output.
-[ "${1:-}" = "--test" ] && packages+=(prometheus)
+# Debian's prometheus package: promtool checks vbridge-stat's Prometheus output, and the server
+# itself (started by tests/integration/test_listen.sh, unprivileged on 127.0.0.1, never as a
+# service) scrapes vbridge-stat --listen; curl asks both over HTTP.
+[ "${1:-}" = "--test" ] && packages+=(prometheus curl)
 
 missing=()
 for p in "${packages[@]}"; do

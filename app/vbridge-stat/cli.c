@@ -12,6 +12,7 @@
 #include <rte_version.h>
 
 #include "stat.h"
+#include "listen.h"
 
 static void
 usage(FILE *f, const char *prog)
@@ -39,6 +40,10 @@ usage(FILE *f, const char *prog)
 		"                           one interface per port and the reasons as comments\n"
 		"  -F, --follow             with --samples or --pcapng: keep adding new samples\n"
 		"                           until Ctrl-C or until vbridge exits\n"
+		"  -L, --listen [ADDR:]PORT\n"
+		"                           serve the Prometheus view over HTTP at /metrics, read\n"
+		"                           at each scrape, until SIGINT/SIGTERM; also while no\n"
+		"                           vbridge runs (vbridge_up 0). Default %s:%d\n"
 		"\n"
 		"Options:\n"
 		"  -f, --file-prefix P      the vbridge started with --file-prefix P (default: %s)\n"
@@ -52,7 +57,7 @@ usage(FILE *f, const char *prog)
 		"\n"
 		"Exit status: 0 success (also when vbridge exits during --follow), 1 no vbridge\n"
 		"to read or it went away, 2 usage error.\n",
-		prog, VB_STAT_DEFAULT_PREFIX);
+		prog, VB_STAT_LISTEN_ADDR, VB_STAT_LISTEN_PORT, VB_STAT_DEFAULT_PREFIX);
 }
 
 /* Seconds as a decimal, within [min, max]. */
@@ -109,6 +114,7 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 		{ "samples", no_argument, NULL, 's' },
 		{ "pcapng", required_argument, NULL, 'p' },
 		{ "follow", no_argument, NULL, 'F' },
+		{ "listen", optional_argument, NULL, 'L' },
 		{ "watch", optional_argument, NULL, 'w' },
 		{ "file-prefix", required_argument, NULL, 'f' },
 		{ "count", required_argument, NULL, 'c' },
@@ -130,7 +136,7 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 	o->interval_s = 1.0;
 	o->lcore = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jPdmsp:Fw::f:c:i:nl:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jPdmsp:FL::w::f:c:i:nl:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -157,6 +163,14 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 			break;
 		case 'F':
 			o->follow = true;
+			break;
+		case 'L':
+			/* "--listen 9478" as well as "--listen=9478"; alone: the default. */
+			if (optarg == NULL && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			o->listen = true;
+			o->listen_at = optarg;
+			views++;
 			break;
 		case 'P':
 			o->view = VB_STAT_VIEW_PROMETHEUS;
@@ -229,9 +243,13 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 		return -1;
 	}
 	if (views > 1 || (o->json && (o->view == VB_STAT_VIEW_PROMETHEUS || o->view == VB_STAT_VIEW_DIAGNOSE))) {
-		fprintf(stderr, "vbridge-stat: --json, --prometheus, --diagnose, --macs and "
-			"--samples are separate views: give one (--json also goes with --macs and "
-			"--samples)\n");
+		fprintf(stderr, "vbridge-stat: --json, --prometheus, --diagnose, --macs, "
+			"--samples and --listen are separate views: give one (--json also goes with "
+			"--macs and --samples)\n");
+		return -1;
+	}
+	if (o->listen && (o->json || o->watch || o->follow || o->count != 0 || !o->rates)) {
+		fprintf(stderr, "vbridge-stat: --listen goes with --file-prefix and --lcore only\n");
 		return -1;
 	}
 	if (o->json && o->view == VB_STAT_VIEW_SUMMARY)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "stat.h"
+#include "listen.h"
 
 #define EXIT_USAGE	2
 
@@ -80,6 +81,8 @@ main(int argc, char **argv)
 	status = pin_cpu(&opts);
 	if (status != 0)
 		return status;
+	if (opts.listen)
+		return vb_stat_listen(opts.listen_at, opts.prefix);
 	install_signals();
 	status = vb_stat_open(&seg, &opts);
 	if (status != 0)

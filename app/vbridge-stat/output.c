@@ -814,6 +814,8 @@ prom_capture(FILE *f, const struct vb_stat_snap *snap)
 	fprintf(f, "} %" PRIu64 "\n", snap->mirror.rx_discarded);
 }
 
+#define PROM_UP_HELP	"1 when vbridge-stat read a running vbridge's shared memory."
+
 /*
  * Text exposition format 0.0.4: each family once, HELP and TYPE before its samples, counters
  * named *_total. A direction's frames are labelled with the port they were received on
@@ -825,8 +827,7 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 	unsigned int i, r;
 	char pid[16], lv[16];
 
-	prom_family(f, "vbridge_up", "gauge",
-		    "1 when vbridge-stat read a running vbridge's shared memory.");
+	prom_family(f, "vbridge_up", "gauge", PROM_UP_HELP);
 	fprintf(f, "vbridge_up 1\n");
 	prom_family(f, "vbridge_info", "gauge",
 		    "The vbridge instance read, as labels; the value is always 1.");
@@ -935,6 +936,19 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 	for (i = 0; i < snap->nb_workers; i++)
 		fprintf(f, "vbridge_worker_idle_polls_total{worker=\"%u\"} %" PRIu64 "\n", i,
 			snap->worker[i].idle_polls);
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+vb_stat_print_prometheus_down(FILE *f, const char *reason)
+{
+	fputs("# vbridge-stat: ", f);
+	for (; *reason != '\0'; reason++)
+		fputc(*reason == '\n' ? ' ' : *reason, f);
+	fputc('\n', f);
+	prom_family(f, "vbridge_up", "gauge", PROM_UP_HELP);
+	fprintf(f, "vbridge_up 0\n");
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

@@ -199,6 +199,8 @@ struct vb_stat_opts {
 	double interval_s;	/* --watch refresh, or the one-shot rate interval */
 	unsigned long count;	/* --watch refreshes, 0: until stopped */
 	long lcore;		/* CPU to run on, -1: any */
+	bool listen;		/* --listen: the exporter (listen.c) */
+	const char *listen_at;	/* its [ADDR:]PORT, NULL: the default */
 };
 
 /* main.c: has SIGINT, SIGTERM or a closed pipe asked us to stop? */
@@ -320,6 +322,8 @@ int vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
 int vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		       const struct vb_stat_delta *delta, const struct vb_stat_findings *findings);
 int vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap);
+/* No vbridge to read: vbridge_up 0, after the reason as a comment (--listen's answer). */
+int vb_stat_print_prometheus_down(FILE *f, const char *reason);
 int vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
 			   const struct vb_stat_delta *delta,
 			   const struct vb_stat_findings *findings);
