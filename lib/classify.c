@@ -10,6 +10,8 @@
 #include <rte_common.h>
 
 #include "classify.h"
+#include "duptab_dp.h"
+#include "mactab_dp.h"
 
 #define ARP_BODY_LEN		28	/* Ethernet/IPv4 ARP: 8 fixed + 2 * (6 + 4) */
 #define IPV6_HLEN		40
@@ -389,8 +391,8 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 				enum vb_dup_verdict v;
 
 				f &= ~DUP_KEYED;
-				v = vb_duptab_check_hashed(ctx->duptab, w[i].dup_h, pk->pkt_len,
-							   ctx->rx_port, ctx->tx_port, now, &dev);
+				v = vb_duptab_lookup(ctx->duptab, w[i].dup_h, pk->pkt_len, ctx->rx_port,
+						     ctx->tx_port, now, &dev);
 				f |= dup_flag[v];
 				if (v == VB_DUP_DUPLICATE)
 					vb_cls_ctr_inc(&k->duplicate);
@@ -402,8 +404,8 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 			if ((w[i].src_key & w[i].dst_key) != VB_MAC_NO_KEY) {
 				uint32_t m;
 
-				m = vb_mactab_observe_keys(ctx->mactab, w[i].dst_key, w[i].src_key,
-							   ctx->rx_port, now, &mev);
+				m = vb_mactab_lookup(ctx->mactab, w[i].dst_key, w[i].src_key, ctx->rx_port,
+						     now, &mev);
 				if (m & VB_MAC_MOVED) {
 					f |= VB_CLS_MAC_MOVED;
 					vb_cls_ctr_inc(&k->mac_moves);

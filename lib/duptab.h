@@ -177,18 +177,31 @@ static inline uint64_t
 vb_dup_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 {
 	/*
-	 * Two CRC32-C chains (one instruction per 8 bytes each, independent, so they overlap):
-	 * a over the words, b over the words with their halves swapped. CRC is linear, so a
-	 * second seed alone would give b = a ^ constant; the swap makes b a different linear
-	 * map of the bytes, and the two 32-bit halves independent for the frames we see. Any
-	 * difference within 32 consecutive bits changes both (a CRC catches every such burst).
+	 * CRC32-C chains, one instruction per 8 bytes each: a and c over alternate words, b and
+	 * d over the same words with their halves swapped, folded at the end (a with c, b with
+	 * d). CRC is linear, so a second seed alone would give b = a ^ constant; the swap makes
+	 * b a different linear map of the bytes, and the two 32-bit halves independent for the
+	 * frames we see. Any difference within 32 consecutive bits changes both (a CRC catches
+	 * every such burst). Four chains, not two: a chain waits 3 cycles per step, so a frame's
+	 * hash takes half the time, and a burst's hashes overlap better.
 	 */
 	uint32_t a = (uint32_t)seed ^ 0x9e3779b9u, b = (uint32_t)(seed >> 32) ^ 0x7f4a7c15u;
+	uint32_t c = 0x85ebca6bu, d = 0xc2b2ae35u;
 	uint32_t n = len;
-	uint64_t w;
+	uint64_t w, x;
 
 	b = vb_crc64(seed, b);
-	while (n >= 8) {
+	while (n >= 16) {
+		w = vb_dup_load64_(p);
+		x = vb_dup_load64_(p + 8);
+		a = vb_crc64(w, a);
+		c = vb_crc64(x, c);
+		b = vb_crc64(w >> 32 | w << 32, b);
+		d = vb_crc64(x >> 32 | x << 32, d);
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
 		w = vb_dup_load64_(p);
 		a = vb_crc64(w, a);
 		b = vb_crc64(w >> 32 | w << 32, b);
@@ -202,17 +215,17 @@ vb_dup_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 		 * store forwarding: a quarter of the hash's time); short inputs byte by byte.
 		 */
 		if (len >= 8) {
-			w = vb_dup_load64_(p + n - 8) >> (8 * (8 - n));
+			x = vb_dup_load64_(p + n - 8) >> (8 * (8 - n));
 		} else {
-			w = 0;
+			x = 0;
 			while (n-- > 0)
-				w = w << 8 | p[n];
+				x = x << 8 | p[n];
 		}
-		a = vb_crc64(w, a);
-		b = vb_crc64(w >> 32 | w << 32, b);
+		c = vb_crc64(x, c);
+		d = vb_crc64(x >> 32 | x << 32, d);
 	}
-	a = vb_crc64(len, a);
-	b = vb_crc64(len ^ 0x5bd1e995u, b);
+	a = vb_crc64((uint64_t)c << 32 | len, a);
+	b = vb_crc64((uint64_t)d << 32 | (len ^ 0x5bd1e995u), b);
 	return (uint64_t)b << 32 | a;
 }
 

@@ -7,56 +7,9 @@
 #include <rte_common.h>
 
 #include "mactab.h"
+#include "mactab_dp.h"
 
 #define VB_MACTAB_MAGIC		0x56424d4143544231ULL	/* "VBMACTB1" */
-#define T32_HALF		(UINT32_C(1) << 31)
-
-struct vb_mac_ent {
-	uint64_t w0;
-	uint64_t w1;
-};
-
-_Static_assert(sizeof(struct vb_mactab_hdr) == 64, "header is one cache line");
-_Static_assert(sizeof(struct vb_mac_ent) * VB_MACTAB_WAYS == 64, "bucket is one cache line");
-
-/* 16 check bits over the key and the rest of the entry: a torn pair of words fails it. */
-static inline uint64_t
-ent_check(uint64_t w0, uint64_t w1_low)
-{
-	return vb_crc64(w1_low, vb_crc64(w0, 0x94d049bbu)) >> 16;
-}
-
-static inline bool
-ent_valid(uint64_t w0, uint64_t w1)
-{
-	const uint64_t low = (UINT64_C(1) << 48) - 1;
-
-	/* all zero is an empty entry, whatever its check would be */
-	return (w0 | w1) != 0 && (w1 >> 48) == ent_check(w0, w1 & low);
-}
-
-static inline uint64_t
-ent_w1(uint64_t w0, uint32_t t, unsigned int port, unsigned int moves)
-{
-	uint64_t low = (uint64_t)moves << 40 | (uint64_t)port << 32 | t;
-
-	return ent_check(w0, low) << 48 | low;
-}
-
-/* Age in time units; a time slightly ahead (another lcore's TSC) is age 0. */
-static inline uint32_t
-age32(uint32_t now, uint32_t t)
-{
-	uint32_t a = now - t;
-
-	return a >= T32_HALF ? 0 : a;
-}
-
-static inline struct vb_mac_ent *
-bucket_of(void *mem, uint64_t key)
-{
-	return (struct vb_mac_ent *)((uint8_t *)mem + vb_mactab_bucket_off(mem, key));
-}
 
 size_t
 vb_mactab_mem_size(uint32_t entries)
@@ -92,124 +45,11 @@ vb_mactab_entries(const void *mem)
 	return hdr->entries;
 }
 
-/* A way's worth replacing for a new MAC: empty, then aged out, then seen longest ago. */
-#define SCORE_EMPTY	(UINT64_C(3) << 62)
-#define SCORE_AGED	(UINT64_C(2) << 62)
-
-static inline uint64_t
-way_score(uint64_t w0, uint64_t w1, uint32_t now, uint32_t ageing)
-{
-	uint32_t age = age32(now, (uint32_t)w1);
-
-	if ((w0 | w1) == 0)
-		return SCORE_EMPTY;
-	return age > ageing ? SCORE_AGED : age;
-}
-
-/* Learn the source; returns VB_MAC_MOVED when it changed port. */
-static uint32_t
-learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs *ev)
-{
-	const struct vb_mactab_hdr *hdr = mem;
-	struct vb_mac_ent *b = bucket_of(mem, key);
-	uint64_t k[VB_MACTAB_WAYS], w1;
-	uint32_t age, ret = 0;
-	unsigned int victim, moves = 0, match;
-
-	/* The keys first, all four: only the MAC's own entry is worth its check. */
-	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
-	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
-	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
-	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
-	_Static_assert(VB_MACTAB_WAYS == 4, "the key test covers four ways");
-	match = (unsigned int)(k[0] == key) | (unsigned int)(k[1] == key) << 1 |
-		(unsigned int)(k[2] == key) << 2 | (unsigned int)(k[3] == key) << 3;
-	if (match != 0) {
-		victim = (unsigned int)__builtin_ctz(match);
-		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
-		age = age32(now, (uint32_t)w1);
-		/*
-		 * Steady traffic: same port, fresh. Nothing changes and nothing is reported, so
-		 * the check is not worth its cost here; a torn entry is caught on the next write.
-		 */
-		if (((w1 >> 32) & 0xff) == rx_port && age <= hdr->refresh)
-			return 0;
-		if (!ent_valid(key, w1)) {
-			ev->torn++;	/* treated as absent: learned anew, no move */
-			ev->inserts++;
-		} else if (age <= hdr->ageing) {
-			unsigned int port = (w1 >> 32) & 0xff;
-
-			moves = (w1 >> 40) & 0xff;
-			if (port != rx_port) {
-				ret = VB_MAC_MOVED;
-				if (moves < 255)
-					moves++;
-			}
-		}
-		/* else forgotten by a learning bridge: relearn, no move, no insert counted */
-	} else {
-		/*
-		 * A new MAC takes an empty way, else an aged one, else the one seen longest ago.
-		 * Times are trusted without their check here: a torn entry of another MAC can
-		 * only be replaced a little early or late.
-		 */
-		uint64_t s, best;
-		unsigned int i;
-
-		best = way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now,
-				 hdr->ageing);
-		victim = 0;
-		for (i = 1; i < VB_MACTAB_WAYS; i++) {
-			s = way_score(k[i], __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED), now,
-				      hdr->ageing);
-			if (s > best) {
-				best = s;
-				victim = i;
-			}
-		}
-		ev->inserts++;
-		if (best < SCORE_AGED)
-			ev->evictions++;
-	}
-	__atomic_store_n(&b[victim].w0, key, __ATOMIC_RELAXED);
-	__atomic_store_n(&b[victim].w1, ent_w1(key, now, rx_port, moves), __ATOMIC_RELAXED);
-	return ret;
-}
-
-/* Is key live on rx_port? */
-static bool
-seen_on(void *mem, uint64_t key, uint8_t rx_port, uint32_t now)
-{
-	const struct vb_mactab_hdr *hdr = mem;
-	const struct vb_mac_ent *b = bucket_of(mem, key);
-	unsigned int i;
-
-	for (i = 0; i < VB_MACTAB_WAYS; i++) {
-		uint64_t w0 = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
-		uint64_t w1;
-
-		if (w0 != key)
-			continue;
-		w1 = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
-		if (ent_valid(w0, w1) && age32(now, (uint32_t)w1) <= hdr->ageing)
-			return ((w1 >> 32) & 0xff) == rx_port;
-	}
-	return false;
-}
-
 uint32_t
 vb_mactab_observe_keys(void *mem, uint64_t dst_key, uint64_t src_key, uint8_t rx_port,
 		       uint64_t now, struct vb_tab_ctrs *ev)
 {
-	uint32_t t = (uint32_t)(now >> VB_MAC_TSHIFT);
-	uint32_t ret = 0;
-
-	if (src_key != VB_MAC_NO_KEY)
-		ret = learn(mem, src_key, rx_port, t, ev);
-	if (dst_key != VB_MAC_NO_KEY && seen_on(mem, dst_key, rx_port, t))
-		ret |= VB_MAC_WOULD_FILTER;
-	return ret;
+	return vb_mactab_lookup(mem, dst_key, src_key, rx_port, now, ev);
 }
 
 uint32_t
@@ -243,12 +83,12 @@ vb_mactab_read(const void *mem, uint32_t *pos, struct vb_mac_entry *out, uint32_
 
 		if (w0 == 0 && w1 == 0)
 			continue;
-		if (!ent_valid(w0, w1)) {
+		if (!mac_ent_valid(w0, w1)) {
 			if (torn != NULL)
 				(*torn)++;
 			continue;
 		}
-		age = age32(t, (uint32_t)w1);
+		age = mac_age32(t, (uint32_t)w1);
 		if (age > hdr->ageing)
 			continue;
 		o->mac[0] = w0 >> 40;

@@ -33,6 +33,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
 
 #include <rte_prefetch.h>
 
@@ -102,11 +105,16 @@ uint32_t vb_mactab_observe(void *mem, const uint8_t *dst, const uint8_t *src, ui
 static inline uint64_t
 vb_mactab_key(const uint8_t *mac, uint16_t vlan, uint8_t pair)
 {
+	uint32_t hi;
+	uint16_t lo;
+
 	if ((mac[0] & 1) != 0)
 		return VB_MAC_NO_KEY;
+	/* two loads and two byte swaps rather than six bytes shifted into place */
+	memcpy(&hi, mac, sizeof(hi));
+	memcpy(&lo, mac + 4, sizeof(lo));
 	return (uint64_t)(pair & 0xf) << 60 | (uint64_t)(vlan & 0xfff) << 48 |
-	       (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 | (uint64_t)mac[2] << 24 |
-	       (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
+	       (uint64_t)rte_be_to_cpu_32(hi) << 16 | rte_be_to_cpu_16(lo);
 }
 
 /*

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The MAC table's datapath, inline, for lib/mactab.c and the classifier's burst loop
+ * (lib/classify.c) only, as duptab_dp.h. mactab.h has the contract and the entry layout.
+ */
+#ifndef VB_MACTAB_DP_H
+#define VB_MACTAB_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mactab.h"
+
+#define VB_MAC_T32_HALF		(UINT32_C(1) << 31)
+
+struct vb_mac_ent {
+	uint64_t w0;
+	uint64_t w1;
+};
+
+_Static_assert(sizeof(struct vb_mactab_hdr) == 64, "header is one cache line");
+_Static_assert(sizeof(struct vb_mac_ent) * VB_MACTAB_WAYS == 64, "bucket is one cache line");
+
+/* 16 check bits over the key and the rest of the entry: a torn pair of words fails it. */
+static inline uint64_t
+mac_ent_check(uint64_t w0, uint64_t w1_low)
+{
+	return vb_crc64(w1_low, vb_crc64(w0, 0x94d049bbu)) >> 16;
+}
+
+static inline bool
+mac_ent_valid(uint64_t w0, uint64_t w1)
+{
+	const uint64_t low = (UINT64_C(1) << 48) - 1;
+
+	/* all zero is an empty entry, whatever its check would be */
+	return (w0 | w1) != 0 && (w1 >> 48) == mac_ent_check(w0, w1 & low);
+}
+
+static inline uint64_t
+mac_ent_w1(uint64_t w0, uint32_t t, unsigned int port, unsigned int moves)
+{
+	uint64_t low = (uint64_t)moves << 40 | (uint64_t)port << 32 | t;
+
+	return mac_ent_check(w0, low) << 48 | low;
+}
+
+/* Age in time units; a time slightly ahead (another lcore's TSC) is age 0. */
+static inline uint32_t
+mac_age32(uint32_t now, uint32_t t)
+{
+	uint32_t a = now - t;
+
+	return a >= VB_MAC_T32_HALF ? 0 : a;
+}
+
+static inline struct vb_mac_ent *
+mac_bucket_of(void *mem, uint64_t key)
+{
+	return (struct vb_mac_ent *)((uint8_t *)mem + vb_mactab_bucket_off(mem, key));
+}
+
+/* A way's worth replacing for a new MAC: empty, then aged out, then seen longest ago. */
+#define MAC_SCORE_EMPTY	(UINT64_C(3) << 62)
+#define MAC_SCORE_AGED	(UINT64_C(2) << 62)
+
+static inline uint64_t
+mac_way_score(uint64_t w0, uint64_t w1, uint32_t now, uint32_t ageing)
+{
+	uint32_t age = mac_age32(now, (uint32_t)w1);
+
+	if ((w0 | w1) == 0)
+		return MAC_SCORE_EMPTY;
+	return age > ageing ? MAC_SCORE_AGED : age;
+}
+
+/* Learn the source; returns VB_MAC_MOVED when it changed port. */
+static inline uint32_t
+mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs *ev)
+{
+	const struct vb_mactab_hdr *hdr = mem;
+	struct vb_mac_ent *b = mac_bucket_of(mem, key);
+	uint64_t k[VB_MACTAB_WAYS], w1;
+	uint32_t age, ret = 0;
+	unsigned int victim, moves = 0, match;
+
+	/* The keys first, all four: only the MAC's own entry is worth its check. */
+	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
+	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
+	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
+	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
+	_Static_assert(VB_MACTAB_WAYS == 4, "the key test covers four ways");
+	match = (unsigned int)(k[0] == key) | (unsigned int)(k[1] == key) << 1 |
+		(unsigned int)(k[2] == key) << 2 | (unsigned int)(k[3] == key) << 3;
+	if (match != 0) {
+		victim = (unsigned int)__builtin_ctz(match);
+		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
+		age = mac_age32(now, (uint32_t)w1);
+		/*
+		 * Steady traffic: same port, fresh. Nothing changes and nothing is reported, so
+		 * the check is not worth its cost here; a torn entry is caught on the next write.
+		 */
+		if (((w1 >> 32) & 0xff) == rx_port && age <= hdr->refresh)
+			return 0;
+		if (!mac_ent_valid(key, w1)) {
+			ev->torn++;	/* treated as absent: learned anew, no move */
+			ev->inserts++;
+		} else if (age <= hdr->ageing) {
+			unsigned int port = (w1 >> 32) & 0xff;
+
+			moves = (w1 >> 40) & 0xff;
+			if (port != rx_port) {
+				ret = VB_MAC_MOVED;
+				if (moves < 255)
+					moves++;
+			}
+		}
+		/* else forgotten by a learning bridge: relearn, no move, no insert counted */
+	} else {
+		/*
+		 * A new MAC takes an empty way, else an aged one, else the one seen longest ago.
+		 * Times are trusted without their check here: a torn entry of another MAC can
+		 * only be replaced a little early or late.
+		 */
+		uint64_t s, best;
+		unsigned int i;
+
+		best = mac_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now,
+				 hdr->ageing);
+		victim = 0;
+		for (i = 1; i < VB_MACTAB_WAYS; i++) {
+			s = mac_way_score(k[i], __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED), now,
+				      hdr->ageing);
+			if (s > best) {
+				best = s;
+				victim = i;
+			}
+		}
+		ev->inserts++;
+		if (best < MAC_SCORE_AGED)
+			ev->evictions++;
+	}
+	__atomic_store_n(&b[victim].w0, key, __ATOMIC_RELAXED);
+	__atomic_store_n(&b[victim].w1, mac_ent_w1(key, now, rx_port, moves), __ATOMIC_RELAXED);
+	return ret;
+}
+
+/* Is key live on rx_port? */
+static inline bool
+mac_seen_on(void *mem, uint64_t key, uint8_t rx_port, uint32_t now)
+{
+	const struct vb_mactab_hdr *hdr = mem;
+	const struct vb_mac_ent *b = mac_bucket_of(mem, key);
+	unsigned int i;
+
+	for (i = 0; i < VB_MACTAB_WAYS; i++) {
+		uint64_t w0 = __atomic_load_n(&b[i].w0, __ATOMIC_RELAXED);
+		uint64_t w1;
+
+		if (w0 != key)
+			continue;
+		w1 = __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED);
+		if (mac_ent_valid(w0, w1) && mac_age32(now, (uint32_t)w1) <= hdr->ageing)
+			return ((w1 >> 32) & 0xff) == rx_port;
+	}
+	return false;
+}
+
+static inline uint32_t
+vb_mactab_lookup(void *mem, uint64_t dst_key, uint64_t src_key, uint8_t rx_port, uint64_t now,
+		 struct vb_tab_ctrs *ev)
+{
+	uint32_t t = (uint32_t)(now >> VB_MAC_TSHIFT);
+	uint32_t ret = 0;
+
+	if (src_key != VB_MAC_NO_KEY)
+		ret = mac_learn(mem, src_key, rx_port, t, ev);
+	if (dst_key != VB_MAC_NO_KEY && mac_seen_on(mem, dst_key, rx_port, t))
+		ret |= VB_MAC_WOULD_FILTER;
+	return ret;
+}
+
+#endif /* VB_MACTAB_DP_H */
