@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "stat.h"
 #include "listen.h"
 
@@ -74,6 +75,8 @@ main(int argc, char **argv)
 	struct vb_stat_opts opts;
 	int status;
 
+	if (vb_check_wanted(argc, argv))
+		return vb_check_main(argc, argv);	/* the health check has its own options */
 	memset(&opts, 0, sizeof(opts));
 	status = vb_stat_parse_opts(argc, argv, &opts);
 	if (status != 0)

@@ -21,10 +21,10 @@ def options(help_text):
     (term, description) pairs, in order."""
     out = []
     for line in help_text.splitlines():
-        m = re.match(r'^  (-[^ ].*?)(?: {2,}(\S.*))?$', line)
+        m = re.match(r'^ {2,8}(-[^ ].*?)(?: {2,}(\S.*))?$', line)
         if m:
             out.append([m.group(1), m.group(2) or ''])
-        elif out and re.match(r'^ {6,}\S', line):
+        elif out and re.match(r'^ {9,}\S', line):
             out[-1][1] = (out[-1][1] + ' ' + line.strip()).strip()
         elif line.strip() == '' or not line.startswith(' '):
             if out and out[-1] is not None:

@@ -230,6 +230,16 @@ grep -q "ARP who-has $IP_A tell $IP_B" "$WORK/samples.out" ||
 grep -qE " $NAME0 +arp,reflected,moved .* ARP who-has $IP_A tell $IP_B" "$WORK/samples.out" ||
 	fail "--samples does not show the reflected copy on $NAME0: $(head -8 "$WORK/samples.out")"
 grep -q "ARP reply $IP_A is-at" "$WORK/samples.out" || fail "--samples shows no ARP reply"
+# The health check while broadcasts are being reflected: CRITICAL, saying so.
+ip netns exec "$LAB_PREFIX-b" arping -c 6 -i 0.2 -I "$IF_B" "$IP_A" >/dev/null 2>&1 &
+ARPING=$!
+chk=$(vbstat --check -i 0.8) && rc=0 || rc=$?
+wait "$ARPING" || true
+sleep 0.1
+tc_vb=$(( $(reflected_by_tc) - tc_before ))	# these broadcasts were reflected too
+log "vbridge-stat --check, reflector on (exit $rc): $chk"
+[ "$rc" -eq 2 ] && grep -q "^VBRIDGE CRITICAL - reflected/looped .*/s > 0" <<<"$chk" ||
+	fail "--check with the reflector on: exit $rc (expected 2, reflected/looped): $chk"
 log "vbridge-stat --samples: $(grep -c 'ARP' "$WORK/samples.out") ARP samples; $(tail -1 "$WORK/samples.out")"
 head -4 "$WORK/samples.out" | sed 's/^/    /' >&2
 vbstat --macs >"$WORK/macs.out" 2>&1 || fail "vbridge-stat --macs: exit $?"
@@ -320,6 +330,10 @@ timeout 30 "$STAT" --file-prefix "$VB_FILE_PREFIX" --diagnose >"$WORK/diagnose4.
 grep -q "^No problems seen" "$WORK/diagnose4.out" || {
 	sed 's/^/    /' "$WORK/diagnose4.out" >&2; fail "no reflector: vbridge-stat --diagnose found problems"; }
 log "no reflector: vbridge-stat --diagnose: $(grep '^No problems seen' "$WORK/diagnose4.out" | cut -c1-60)..."
+chk=$(timeout 30 "$STAT" --file-prefix "$VB_FILE_PREFIX" --check -i 0.5) && rc=0 || rc=$?
+log "no reflector: vbridge-stat --check (exit $rc): $chk"
+[ "$rc" -eq 0 ] && grep -q "^VBRIDGE OK - 2 ports, 2/2 links up" <<<"$chk" ||
+	fail "--check in the healthy lab: exit $rc (expected 0): $chk"
 vb_stop TERM
 [ "$VB_RC" -eq 0 ] || fail "vbridge exited $VB_RC"
 vb_check_conservation

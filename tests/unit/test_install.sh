@@ -75,7 +75,7 @@ if [ "$have_man" -eq 1 ]; then
 		page=$(MANWIDTH=200 man -l "$root$mandir/man8/$p.8" 2>/dev/null)
 		check
 		[ -n "$page" ] || { fail "man -l $p.8 shows nothing"; continue; }
-		for o in $("$build/app/$p/$p" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
+		for o in $("$build/app/$p/$p" --help | grep -oE '^ {2,8}(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
 			check
 			grep -qF -- "$o" <<<"$page" || fail "$p.8 lacks $o"
 		done
