@@ -80,7 +80,7 @@ mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_
 {
 	const struct vb_mactab_hdr *hdr = mem;
 	struct vb_mac_ent *b = mac_bucket_of(mem, key);
-	uint64_t k[VB_MACTAB_WAYS], w1;
+	uint64_t k[VB_MACTAB_WAYS], w1 = 0;
 	uint32_t age, ret = 0;
 	unsigned int victim, moves = 0, match;
 
@@ -95,6 +95,14 @@ mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_
 	if (match != 0) {
 		victim = (unsigned int)__builtin_ctz(match);
 		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
+		/*
+		 * An empty way's key is 0 too: key 0 is MAC 00:00:00:00:00:00, untagged, pair 0,
+		 * and an empty way is not its entry (it would look steady on port 0, time 0).
+		 */
+		if ((key | w1) == 0)
+			match = 0;
+	}
+	if (match != 0) {
 		age = mac_age32(now, (uint32_t)w1);
 		/*
 		 * Steady traffic: same port, fresh. Nothing changes and nothing is reported, so

@@ -40,7 +40,10 @@ table_new(uint32_t entries, uint64_t ageing)
 	return p;
 }
 
-/* 'X' the VM, 'G' the gateway, 'H' another host, 'B' broadcast, 'M' a multicast MAC. */
+/*
+ * 'X' the VM, 'G' the gateway, 'H' another host, 'B' broadcast, 'M' a multicast MAC, 'Z'
+ * 00:00:00:00:00:00 (untagged on pair 0 its key is 0, as an empty way's).
+ */
 static const uint8_t *
 mac_of(char id)
 {
@@ -49,12 +52,14 @@ mac_of(char id)
 	static const uint8_t h[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 	static const uint8_t b[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t m[6] = { 0x01, 0x00, 0x5e, 0, 0, 0x01 };
+	static const uint8_t z[6] = { 0 };
 
 	switch (id) {
 	case 'X': return x;
 	case 'G': return g;
 	case 'H': return h;
 	case 'M': return m;
+	case 'Z': return z;
 	default: return b;
 	}
 }
@@ -108,6 +113,11 @@ static const struct mcase cases[] = {
 	  { { 'M', 'B', 0, 0, 1, 0, 0 }, { 'G', 'M', 0, 0, 1, 1, 0 },
 	    { 'M', 'B', 0, 0, 0, 2, 0 } } },
 	{ "to itself: learned, then filtered", { { 'X', 'X', 0, 0, 1, 0, WF } } },
+	/* at T0 the time unit is 0 too: an empty way looked like Z, steady on port 0 */
+	{ "all-zero MAC learned on port 0, moves",
+	  { { 'Z', 'B', 0, 0, 0, 0, 0 }, { 'Z', 'B', 0, 0, 1, 0, MV } } },
+	{ "all-zero MAC on port 0, filtered there",
+	  { { 'Z', 'B', 0, 0, 0, 0, 0 }, { 'G', 'Z', 0, 0, 0, 1, WF } } },
 };
 
 #undef MV
