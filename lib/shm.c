@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
@@ -437,6 +438,7 @@ group_of(const char *path, char *buf, size_t len)
 static int
 open_refused(const char *path, char *err, size_t errlen)
 {
+	const struct passwd *pw = getpwuid(geteuid());
 	char grp[64];
 
 	group_of(path, grp, sizeof(grp));
@@ -444,8 +446,9 @@ open_refused(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "not allowed to read %s: only root may (vbridge's "
 			 "[monitor] group names a group that may read it)", path);
 	else
-		snprintf(err, errlen, "not allowed to read %s: join the group '%s' (sudo usermod "
-			 "-aG %s $USER, then log in again) or run as root", path, grp, grp);
+		snprintf(err, errlen, "not allowed to read %s: join the group '%s' (as root: "
+			 "usermod -aG %s %s, then log in again) or run as root", path, grp, grp,
+			 pw != NULL ? pw->pw_name : "USER");
 	return -EACCES;
 }
 
