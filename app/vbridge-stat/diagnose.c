@@ -9,6 +9,7 @@
  * arguments: no DPDK call, no shared memory, so tests/unit/test_diagnose.c runs it on made-up
  * snapshots.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -334,10 +335,13 @@ rule_ethdev_unreadable(const struct vb_stat_snap *snap,
 		f = finding(out, VB_STAT_INFO, "ethdev_unreadable", p->name);
 		if (f == NULL)
 			return;
-		text(f, "The PMD counters of %s (%s) cannot be read from a secondary process, so "
-		     "NIC-level drops are not checked; vbridge's own counters are.",
-		     p->name, p->driver);
-		evidence(f, "rte_eth_stats_get: %s", strerror(-p->eth.error));
+		text(f, "The PMD counters of %s (%s) are not available (vbridge could not read "
+		     "them, or has not copied them yet), so NIC-level drops are not checked; "
+		     "vbridge's own counters are.", p->name, p->driver);
+		if (p->eth.error == -EAGAIN)
+			evidence(f, "no copy in the stats segment yet");
+		else
+			evidence(f, "rte_eth_stats_get in vbridge: %s", strerror(-p->eth.error));
 	}
 }
 
