@@ -75,21 +75,23 @@ expect() {
 }
 
 MAGIC=5642524944474531
+V=$("$stat" --version | sed -n 's/.*shared layout \([0-9]*\).*/\1/p')
+[ -n "$V" ] || { echo "FAIL: no layout version in vbridge-stat --version"; exit 1; }
 expect "no vbridge running with file prefix 'none' (no $VBRIDGE_RUNTIME_DIR/none/stats)" -f none
-segment stale 4 0 $MAGIC 4096 0
+segment stale "$V" 0 $MAGIC 4096 0
 expect "is left from a process that has exited (pid 4242)" -f stale --no-rates
 segment other 99 0 $MAGIC 4096 1
-expect "publishes shared layout version 99, this reader reads version 4" -f other
-segment size 4 12345 $MAGIC $((4 << 20)) 1
+expect "publishes shared layout version 99, this reader reads version $V" -f other
+segment size "$V" 12345 $MAGIC $((4 << 20)) 1
 expect "a header of 12345 bytes" -f size
-segment magic 4 0 0123456789abcdef 4096 1
+segment magic "$V" 0 0123456789abcdef 4096 1
 expect "is not a vbridge stats segment" -f magic
-segment short 4 0 $MAGIC 64 1
+segment short "$V" 0 $MAGIC 64 1
 expect "shorter than a header" -f short
-segment tiny 4 0 $MAGIC 8 1
+segment tiny "$V" 0 $MAGIC 8 1
 expect "is not a vbridge stats segment" -f tiny
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
-	segment theirs 4 0 $MAGIC $((4 << 20)) 1
+	segment theirs "$V" 0 $MAGIC $((4 << 20)) 1
 	chown nobody "$VBRIDGE_RUNTIME_DIR/theirs/stats"
 	expect "is not vbridge's: not a file of root's" -f theirs
 else
