@@ -120,11 +120,20 @@ vb_stat_open(struct vb_shm_reader *r, const struct vb_stat_opts *o)
 	return 0;
 }
 
+/* Nobody holds the segment's lock: its vbridge has exited (it may not be reaped yet). */
+static bool
+lock_free(int fd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	return fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK;
+}
+
 bool
 vb_stat_gone(const struct vb_shm_reader *r, char *why, size_t len)
 {
 	if (vb_shm_gone(r)) {
-		if (kill(r->pid, 0) != 0 && errno == ESRCH)
+		if (lock_free(r->fd) || (kill(r->pid, 0) != 0 && errno == ESRCH))
 			snprintf(why, len, "vbridge (pid %d) has exited", (int)r->pid);
 		else
 			snprintf(why, len, "vbridge (pid %d) has stopped: its stats segment is "
