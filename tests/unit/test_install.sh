@@ -29,6 +29,8 @@ j = lambda d: d if d.startswith("/") else p + "/" + d
 print("prefix=%s bindir=%s sbindir=%s sysconfdir=%s mandir=%s unitdir=%s man=%s" % (p,
       j(o["bindir"]), j(o["sbindir"]), j(o["sysconfdir"]), j(o["mandir"]),
       o["systemdsystemunitdir"], o["man"]))')"
+sysusersdir=$prefix/lib/sysusers.d
+[ "$prefix" = /usr ] && sysusersdir=$(pkg-config --variable=sysusersdir systemd 2>/dev/null || echo /usr/lib/sysusers.d)
 if [ -z "$unitdir" ]; then
 	unitdir=$prefix/lib/systemd/system
 	[ "$prefix" = /usr ] && unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /usr/lib/systemd/system)
@@ -37,7 +39,8 @@ root=$tmp/root
 
 want=("$bindir/vbridge" "$bindir/vbridge-stat" "$sbindir/vbridge-bypass"
 	"$sysconfdir/vbridge/vbridge.ini" "$sysconfdir/vbridge/vbridge.env"
-	"$unitdir/vbridge.service" "$unitdir/vbridge-bypass.service")
+	"$unitdir/vbridge.service" "$unitdir/vbridge-bypass.service"
+	"$unitdir/vbridge-exporter.service" "$sysusersdir/vbridge.conf")
 have_man=0
 if [ -f "$build/docs/man/vbridge.8" ]; then
 	have_man=1
@@ -104,6 +107,23 @@ if command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ]; then
 	done
 else
 	echo "note: systemd-analyze missing: units not verified"
+fi
+
+# Least privilege (docs/security.md): systemd's own rating of each installed unit.
+if command -v systemd-analyze >/dev/null; then
+	for u in vbridge:5.0 vbridge-exporter:2.5; do
+		name=${u%%:*} max=${u#*:}
+		check
+		sec=$(systemd-analyze security --offline=yes --root="$root" "$unitdir/$name.service" 2>&1)
+		got=$(grep -oE 'Overall exposure level for [^:]*: [0-9.]+' <<<"$sec" | grep -oE '[0-9.]+$')
+		echo "systemd-analyze security --offline=yes $name.service: ${got:-?} (at most $max)"
+		if [ -z "$got" ]; then
+			fail "no exposure figure for $name.service: $(tail -3 <<<"$sec")"
+		elif ! awk -v g="$got" -v m="$max" 'BEGIN { exit !(g <= m) }'; then
+			grep '✗' <<<"$sec" | sort -k3 -rn | head -10
+			fail "$name.service exposure $got > $max"
+		fi
+	done
 fi
 
 vb_done
