@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_string_fns.h>
 
 #include "log.h"
 #include "policy.h"
@@ -91,16 +93,15 @@ parse_range(struct line_ctx *lc, const char *what, const char *s, unsigned long 
 	unsigned long a, b;
 	int ret;
 
-	if (strlen(s) >= sizeof(buf))
+	if (rte_strscpy(buf, s, sizeof(buf)) < 0)
 		return LERR(lc, "%s '%.40s': not a number or range N-M (0-%lu)", what, s, max);
-	strcpy(buf, s);
 	dash = strchr(buf, '-');
 	if (dash != NULL)
 		*dash = '\0';
 	ret = parse_num(buf, max, false, &a);
 	if (ret == 0 && dash != NULL)
 		ret = parse_num(dash + 1, max, false, &b);
-	else
+	else if (ret == 0)
 		b = a;
 	if (ret == -ERANGE)
 		return LERR(lc, "%s %s is out of range 0-%lu", what, s, max);
@@ -116,14 +117,15 @@ parse_range(struct line_ctx *lc, const char *what, const char *s, unsigned long 
 static int
 parse_mac(struct line_ctx *lc, const char *s, uint8_t mac[6])
 {
-	unsigned int b[6], i;
-	char tail;
+	struct rte_ether_addr ea;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6 || strlen(s) != 17)
+	/*
+	 * Two hex digits per byte, colons between: sscanf's %2x also took "+1", "-1" and " 1",
+	 * and rte_ether_unformat_addr alone also takes XXXX:XXXX:XXXX.
+	 */
+	if (strlen(s) != 17 || rte_ether_unformat_addr(s, &ea) != 0)
 		return LERR(lc, "'%s' is not a MAC address (02:00:00:00:00:01)", s);
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	memcpy(mac, ea.addr_bytes, RTE_ETHER_ADDR_LEN);
 	return 0;
 }
 
@@ -136,9 +138,8 @@ parse_prefix(struct line_ctx *lc, const char *what, const char *s, uint8_t *fami
 	unsigned long plen;
 	unsigned int fam, max, i;
 
-	if (strlen(s) >= sizeof(buf))
+	if (rte_strscpy(buf, s, sizeof(buf)) < 0)
 		return LERR(lc, "bad prefix '%.50s' after %s", s, what);
-	strcpy(buf, s);
 	slash = strchr(buf, '/');
 	if (slash != NULL)
 		*slash = '\0';
@@ -420,7 +421,7 @@ parse_matches(struct line_ctx *lc, struct vb_rule *r)
 static char *
 join_words(struct line_ctx *lc)
 {
-	size_t len = 0, i;
+	size_t len = 0, pos = 0, n, i;
 	char *s;
 
 	for (i = 0; i < lc->nb; i++)
@@ -428,12 +429,14 @@ join_words(struct line_ctx *lc)
 	s = malloc(len + 1);
 	if (s == NULL)
 		return NULL;
-	s[0] = '\0';
 	for (i = 0; i < lc->nb; i++) {
 		if (i > 0)
-			strcat(s, " ");
-		strcat(s, lc->word[i]);
+			s[pos++] = ' ';
+		n = strlen(lc->word[i]);
+		memcpy(s + pos, lc->word[i], n);
+		pos += n;
 	}
+	s[pos] = '\0';
 	return s;
 }
 
@@ -567,7 +570,7 @@ vb_rules_parse_file(const char *path, const struct vb_pol_port *ports, unsigned 
 	if (ferror(f)) {
 		ret = vb_errf(err, errlen, "%s: read error: %s", path, strerror(errno));
 	} else if (len > VB_POL_FILE_MAX) {
-		ret = vb_errf(err, errlen, "%s: larger than %u bytes", path, VB_POL_FILE_MAX);
+		vb_errf(err, errlen, "%s: larger than %u bytes", path, VB_POL_FILE_MAX);
 		ret = -E2BIG;
 	} else {
 		ret = vb_rules_parse_buf(path, buf, len, ports, nb_ports, out, err, errlen);

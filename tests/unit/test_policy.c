@@ -164,6 +164,8 @@ test_errors(void)
 		{ "deny in", "'in' needs a port" },
 		{ "deny ether src 02:00:00:00:00", "not a MAC address" },
 		{ "deny ether src 02:00:00:00:00:0g", "not a MAC address" },
+		{ "deny ether src -1:02:03:04:05:06", "not a MAC address" },
+		{ "deny ether src +2:+0:+0:+0:+0:+1", "not a MAC address" },
 		{ "deny ether 02:00:00:00:00:01", "expected ether src MAC or ether dst MAC" },
 		{ "deny vlan 4096", "t.rules:1: vlan 4096 is out of range 0-4095" },
 		{ "deny vlan ten", "vlan ten: not a VLAN id" },
