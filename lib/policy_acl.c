@@ -62,10 +62,10 @@ field_defs(struct rte_acl_field_def *d, bool v6)
 	}
 	for (i = 0; i < 4; i++)
 		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, src_field[i], 7 + i,
-						       KOFF(src[0]) + 4 * i);
+						       KOFF(src[0]) + 4 * (size_t)i);
 	for (i = 0; i < 4; i++)
 		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, F6_DST0 + i, 11 + i,
-						       KOFF(dst[0]) + 4 * i);
+						       KOFF(dst[0]) + 4 * (size_t)i);
 }
 
 static uint32_t
@@ -83,7 +83,7 @@ set_prefix(struct rte_acl_field *f, const uint8_t *addr, unsigned int len, unsig
 	for (i = 0; i < nw; i++) {
 		unsigned int bits = len > 32 * i ? RTE_MIN(len - 32 * i, 32u) : 0;
 
-		f[i].value.u32 = bits ? be32_at(addr + 4 * i) : 0;
+		f[i].value.u32 = bits ? be32_at(addr + 4 * (size_t)i) : 0;
 		f[i].mask_range.u32 = bits;
 	}
 }
@@ -349,10 +349,11 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 		rte_acl_classify(pol->ctx6, d6, r6, n6, 1);
 	else
 		memset(r6, 0, sizeof(r6[0]) * n6);
+	/* cppcheck cannot see that the first loop filled i4[0..n4) and i6[0..n6). */
 	for (i = 0; i < n4; i++)
-		res[i4[i]] = r4[i];
+		res[i4[i]] = r4[i];	/* cppcheck-suppress uninitvar */
 	for (i = 0; i < n6; i++)
-		res[i6[i]] = r6[i];
+		res[i6[i]] = r6[i];	/* cppcheck-suppress uninitvar */
 	for (i = 0; i < nb; i++) {
 		if (res[i] != 0)
 			out[i] = &pol->rule[res[i] - 1];
