@@ -49,13 +49,15 @@ vb_wd_check(struct vb_wd *wd, const uint64_t *polls, unsigned int nb, uint64_t n
 	return v;
 }
 
-static void
+/* The workers' poll counters; returns how many: the count is read once, as they are. */
+static unsigned int
 read_polls(const struct vb_shm *shm, uint64_t *polls)
 {
-	unsigned int w;
+	unsigned int w, nb = RTE_MIN(shm->nb_workers, (unsigned int)VB_MAX_WORKERS);
 
-	for (w = 0; w < shm->nb_workers && w < VB_MAX_WORKERS; w++)
+	for (w = 0; w < nb; w++)
 		polls[w] = vb_ctr_read(&shm->lcore[w].polls);
+	return nb;
 }
 
 void
@@ -109,21 +111,21 @@ void
 vb_notify_housekeeping(struct vb_notify *nt, const struct vb_shm *shm, uint64_t now_tsc)
 {
 	uint64_t polls[VB_MAX_WORKERS];
-	unsigned int w, stalled = 0;
+	unsigned int w, nb, stalled = 0;
 
 	if (!nt->enabled)
 		return;
-	read_polls(shm, polls);
+	nb = read_polls(shm, polls);
 	if (!nt->ready) {
 		/* One pass of each worker's loop has polled every port it owns. */
-		for (w = 0; w < shm->nb_workers; w++)
+		for (w = 0; w < nb; w++)
 			if (polls[w] == 0)
 				return;
 		nt->ready = true;
 		send_status(nt, shm, now_tsc, true);
 		nt->next_status = now_tsc + rte_get_tsc_hz();
 		if (nt->watchdog_usec != 0) {
-			vb_wd_init(&nt->wd, nt->watchdog_usec / 3, polls, shm->nb_workers,
+			vb_wd_init(&nt->wd, nt->watchdog_usec / 3, polls, nb,
 				   now_tsc / nt->tsc_per_us);
 			sd_notify(0, "WATCHDOG=1");
 		}
@@ -131,7 +133,7 @@ vb_notify_housekeeping(struct vb_notify *nt, const struct vb_shm *shm, uint64_t 
 		       ", watchdog on" : "");
 		return;
 	}
-	switch (vb_wd_check(&nt->wd, polls, shm->nb_workers, now_tsc / nt->tsc_per_us,
+	switch (vb_wd_check(&nt->wd, polls, nb, now_tsc / nt->tsc_per_us,
 			    &stalled)) {
 	case VB_WD_FEED:
 		if (nt->stalled)
