@@ -82,7 +82,7 @@ vb_stat_open(struct vb_shm_reader *r, const struct vb_stat_opts *o)
 
 	for (;;) {
 		ret = vb_shm_open(r, o->prefix, err, sizeof(err));
-		if (ret == 0 || ret != -ENOENT || waited >= OPEN_WAIT_NS || vb_stat_quitting() ||
+		if (ret != -ENOENT || waited >= OPEN_WAIT_NS || vb_stat_quitting() ||
 		    !dpdk_primary_alive(o->prefix))
 			break;
 		/* EAL is up but the segment is not there yet: vbridge is starting, or not it. */
