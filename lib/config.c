@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mactab.h"
 #include "sample.h"
+#include "trust.h"
 
 #define OPT_AT(sec, name, field, option, kind, lo, hi, dflt, text) { \
 	.section = sec, .key = name, .cli = option, .type = kind, \
@@ -529,6 +530,14 @@ vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t errlen
 	f = fopen(path, "r");
 	if (f == NULL)
 		return vb_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	/* Checked on the file read, not on the name: nothing can swap it in between. */
+	if (!cfg->lax_files) {
+		ret = vb_file_trusted(fileno(f), path, err, errlen);
+		if (ret != 0) {
+			fclose(f);
+			return ret;
+		}
+	}
 	while (ret == 0 && (len = read_line(f, buf)) != -1) {
 		ini.line++;
 		if (len == -EILSEQ)
@@ -585,6 +594,10 @@ vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
 	unsigned int o;
 	int i, ret;
 
+	/* Whether the files must be trusted, before any is read. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--no-strict-files") == 0)
+			cfg->lax_files = true;
 	/* The file first, so that options override it wherever they stand. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
@@ -607,7 +620,7 @@ vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],
 			i++;
 			continue;
 		}
-		if (strncmp(argv[i], "--config=", 9) == 0)
+		if (strncmp(argv[i], "--config=", 9) == 0 || strcmp(argv[i], "--no-strict-files") == 0)
 			continue;
 		for (o = 0; o < RTE_DIM(options); o++)
 			if (option_matches(&options[o], argv[i], &inline_value))

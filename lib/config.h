@@ -49,6 +49,9 @@ struct vb_config {
 	char sample_filter[VB_FILTER_TEXT_LEN];
 	/* Who may read the stats segment besides root; empty: "vbridge" if it exists. */
 	char monitor_group[VB_GROUP_NAME_LEN];
+	/* --no-strict-files (command line only): accept configuration and rules files that
+	 * others may write or that belong to another user (lib/trust.h). */
+	bool lax_files;
 };
 
 enum vb_opt_type {
@@ -91,7 +94,9 @@ const char *vb_opt_cli_name(const struct vb_opt *opt);
 void vb_config_defaults(struct vb_config *cfg);
 
 /*
- * Apply an INI file on top of cfg. Returns 0, or -errno with a message in err naming the
+ * Apply an INI file on top of cfg. Unless cfg->lax_files, the file must be a trusted one
+ * (lib/trust.h: only its owner may write it, owned by root or by us): -EPERM otherwise.
+ * Returns 0, or -errno with a message in err naming the
  * file, line, section and key, and what is allowed. Unknown sections and keys, lines that
  * are not "key = value", duplicate keys, empty and out-of-range values are all errors.
  */
@@ -99,7 +104,8 @@ int vb_config_load(struct vb_config *cfg, const char *path, char *err, size_t er
 
 /*
  * Apply the application's command line (the part after "--"; argv[0] is the program name):
- * --config FILE first, wherever it appears, then the other options in order.
+ * --no-strict-files and --config FILE first, wherever they appear, then the other options
+ * in order.
  * Returns 0, VB_CONFIG_HELP, VB_CONFIG_VERSION, or -errno with a message in err.
  */
 int vb_config_parse_args(struct vb_config *cfg, int argc, char * const argv[],

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "trust.h"
 
 #define MAX_WORDS	64
 
@@ -558,6 +559,12 @@ vb_rules_parse_file(const char *path, const struct vb_pol_port *ports, unsigned 
 	f = fopen(path, "r");
 	if (f == NULL)
 		return vb_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	/* The rules decide what is forwarded: only a trusted file (lib/trust.h). */
+	ret = vb_file_trusted(fileno(f), path, err, errlen);
+	if (ret != 0) {
+		fclose(f);
+		return ret;
+	}
 	buf = malloc(VB_POL_FILE_MAX + 1);
 	if (buf == NULL) {
 		fclose(f);

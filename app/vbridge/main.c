@@ -27,6 +27,7 @@
 #include "port.h"
 #include "shm.h"
 #include "telemetry.h"
+#include "trust.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -72,6 +73,8 @@ usage(const char *prog)
 			printf(" (default %s)", opts[i].def);
 		printf("\n");
 	}
+	printf("  %-26s %s\n", "--no-strict-files", "accept a config or rules file that others may "
+	       "write or another user owns (labs only)");
 	printf("  %-26s %s\n  %-26s %s\n"
 	       "\n"
 	       "EAL: give a main lcore for housekeeping and one worker lcore or more (-l 0,1);\n"
@@ -333,6 +336,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "vbridge: %s\n", err);
 		return EXIT_USAGE;
 	}
+	vb_trust_files(!cfg.lax_files);	/* the rules files the configuration names */
 	ret = capture_compile(&cap, &cfg);
 	if (ret != 0)
 		return ret;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One memfd per process, rewritten for each input; its path goes in *path. */
@@ -22,7 +23,8 @@ fuzz_memfd(char *path, size_t pathlen)
 
 	if (fd < 0) {
 		fd = memfd_create("vb_fuzz_ini", 0);
-		if (fd < 0) {
+		/* A memfd is born 0777; vbridge refuses a config others may write (lib/trust.c). */
+		if (fd < 0 || fchmod(fd, 0600) != 0) {
 			perror("memfd_create");
 			abort();
 		}
