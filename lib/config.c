@@ -81,6 +81,10 @@ static const struct vb_opt options[] = {
 	OPT_AT("monitor", "group", monitor_group, "monitor-group", VB_OPT_GROUP, 0,
 	       VB_GROUP_NAME_LEN - 1, "",
 	       "group that may read the stats segment (empty: vbridge if it exists, else root)"),
+	OPT_AT("policy", "rules", policy_rules, "policy", VB_OPT_STRING, 0, 255, "",
+	       "rules file: permit/deny, first match wins (docs/policy.md); empty: none"),
+	OPT_AT("policy", "mode", policy_mode, "policy-mode", VB_OPT_STRING, 0, 15, "enforce",
+	       "enforce (drop what the rules deny) or shadow (forward it, count it)"),
 };
 
 static int apply(struct vb_config *cfg, const struct vb_opt *opt, const char *value,

@@ -47,6 +47,9 @@ struct vb_config {
 	char mirror_filter[VB_FILTER_TEXT_LEN];
 	uint32_t mirror_ring;		/* per worker lcore, power of two */
 	char sample_filter[VB_FILTER_TEXT_LEN];
+	/* The policy (docs/policy.md): a rules file; empty: none, at no cost. */
+	char policy_rules[256];
+	char policy_mode[16];		/* enforce or shadow */
 	/* Who may read the stats segment besides root; empty: "vbridge" if it exists. */
 	char monitor_group[VB_GROUP_NAME_LEN];
 	/* --no-strict-files (command line only): accept configuration and rules files that

@@ -26,6 +26,43 @@ vb_fwd_stopping(void)
 	return __atomic_load_n(&vb_quit, __ATOMIC_RELAXED);
 }
 
+/* Set by SIGHUP, taken by the main lcore: a signal can only set a flag. */
+static bool vb_reload_asked;
+
+void
+vb_fwd_request_reload(void)
+{
+	__atomic_store_n(&vb_reload_asked, true, __ATOMIC_RELAXED);
+}
+
+bool
+vb_fwd_take_reload(void)
+{
+	return __atomic_exchange_n(&vb_reload_asked, false, __ATOMIC_ACQ_REL);
+}
+
+void
+vb_fwd_attach_policy(struct vb_worker *workers, unsigned int nb_workers,
+		     const struct vb_shm *shm, struct vb_policy *const *policy)
+{
+	unsigned int w;
+
+	for (w = 0; w < nb_workers; w++) {
+		workers[w].policy = policy;
+		workers[w].pol_ctrs = vb_shm_pol_ctrs(shm, workers[w].index);
+		workers[w].pol_mode = shm->pol.mode;
+	}
+}
+
+void
+vb_fwd_attach_rcu(struct vb_worker *workers, unsigned int nb_workers, struct rte_rcu_qsbr *qs)
+{
+	unsigned int w;
+
+	for (w = 0; w < nb_workers; w++)
+		workers[w].qs = qs;
+}
+
 int
 vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 	    const struct vb_fwd_capture *cap, struct vb_worker *workers, unsigned int nb_workers)
@@ -197,6 +234,37 @@ mirror_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb)
 		vb_ctr_add(&p->cap->mirror_full, nb_match - nb_sel);
 }
 
+/*
+ * Judge a received burst by the running policy (loaded once: the whole burst by one set).
+ * Enforce mode: denied frames are freed and counted as drops, the rest close up in pkts.
+ * Shadow mode: all stay, the denied are counted as would-deny. Returns the frames kept and
+ * takes the denied bytes off *bytes.
+ */
+static inline uint16_t
+policy_burst(struct vb_path *p, const struct vb_worker *w, struct rte_mbuf **pkts, uint16_t nb,
+	     uint64_t now, uint64_t *bytes)
+{
+	const struct vb_policy *pol = __atomic_load_n(w->policy, __ATOMIC_ACQUIRE);
+	const struct vb_pol_sample smp = {
+		.ring = p->cls.samples, .bridge_port = p->cls.rx_port, .queue = p->rx_queue,
+	};
+	struct vb_pol_burst res;
+	uint16_t kept;
+
+	kept = vb_policy_burst(pol, w->pol_mode, pkts, nb, p->rx_port, now, w->pol_ctrs, &smp,
+			       &res);
+	if (res.denied == 0)
+		return kept;
+	if (w->pol_mode == VB_POL_MODE_SHADOW) {
+		vb_ctr_add(&p->ctrs->policy_would_deny, res.denied);
+		return kept;
+	}
+	vb_ctr_add(&p->ctrs->drop_frames[VB_DROP_POLICY], res.denied);
+	vb_ctr_add(&p->ctrs->drop_bytes[VB_DROP_POLICY], res.denied_bytes);
+	*bytes -= res.denied_bytes;
+	return kept;
+}
+
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */
 static inline uint16_t
 path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
@@ -214,10 +282,12 @@ path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 		for (i = 0; i < nb; i++)
 			bytes += pkts[i]->pkt_len;
 	}
-	if (unlikely(p->mirror != NULL))
-		mirror_burst(p, pkts, nb);
 	vb_ctr_add(&p->ctrs->rx_frames, nb);
 	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
+	if (unlikely(w->policy != NULL))
+		nb = policy_burst(p, w, pkts, nb, now, &bytes);
+	if (unlikely(p->mirror != NULL))
+		mirror_burst(p, pkts, nb);
 	p->nb_held += nb;
 	p->held_bytes += bytes;
 	/* Up to one more burst fits, so RX always asks the PMD for a whole burst. */
@@ -237,7 +307,12 @@ vb_fwd_loop(void *arg)
 	unsigned int i;
 	uint16_t got;
 
+	if (w->qs != NULL)
+		rte_rcu_qsbr_thread_online(w->qs, w->index);
 	while (!vb_fwd_stopping()) {
+		/* The top of the pass holds nothing a reload may free: the quiescent state. */
+		if (w->qs != NULL)
+			rte_rcu_qsbr_quiescent(w->qs, w->index);
 		/* One clock read per pass: the classifier's time and the drain timer's. */
 		now = rte_rdtsc();
 		got = 0;
@@ -259,5 +334,7 @@ vb_fwd_loop(void *arg)
 	for (i = 0; i < nb_paths; i++)
 		if (w->path[i].nb_held != 0)
 			path_flush(&w->path[i]);
+	if (w->qs != NULL)
+		rte_rcu_qsbr_thread_offline(w->qs, w->index);
 	return 0;
 }

@@ -12,10 +12,12 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 
 #include "capture.h"
 #include "classify.h"
 #include "config.h"
+#include "policy.h"
 #include "shm.h"
 
 #define VB_MAX_PATHS	64	/* per worker lcore */
@@ -45,6 +47,11 @@ struct vb_worker {
 	bool classify;
 	uint64_t drain_tsc;		/* drain_us in TSC ticks, 0: flush every pass */
 	struct vb_lcore_ctrs *ctrs;
+	/* The policy: NULL when there is none (no cost beyond one test per burst). */
+	struct vb_policy *const *policy;	/* where the running set is published */
+	struct vb_pol_ctrs *pol_ctrs;		/* this worker's counter slots */
+	unsigned int pol_mode;			/* VB_POL_MODE_* */
+	struct rte_rcu_qsbr *qs;		/* quiescent state once per pass; NULL: none */
 	struct vb_path path[VB_MAX_PATHS];
 } __rte_cache_aligned;
 
@@ -65,6 +72,16 @@ int vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_que
 		const struct vb_fwd_capture *cap, struct vb_worker *workers,
 		unsigned int nb_workers);
 
+/*
+ * Give every worker the policy published at *policy (counters in shm's slots) and the
+ * quiescent-state variable of live reload (qs may be NULL). Before the workers start.
+ */
+void vb_fwd_attach_policy(struct vb_worker *workers, unsigned int nb_workers,
+			  const struct vb_shm *shm, struct vb_policy *const *policy);
+
+void vb_fwd_attach_rcu(struct vb_worker *workers, unsigned int nb_workers,
+		       struct rte_rcu_qsbr *qs);
+
 /* Worker lcore entry point (rte_eal_remote_launch); arg is its struct vb_worker. */
 int vb_fwd_loop(void *arg);
 
@@ -73,5 +90,11 @@ void vb_fwd_request_stop(void);
 
 /* Has a stop been asked for? */
 bool vb_fwd_stopping(void);
+
+/* Ask the main lcore to reload (SIGHUP); async-signal-safe. */
+void vb_fwd_request_reload(void);
+
+/* Main lcore: was a reload asked for since the last call? */
+bool vb_fwd_take_reload(void);
 
 #endif /* VB_FWD_H */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "policy.h"
 #include "trust.h"
+#include "trust.h"
 
 #define MAX_WORDS	64
 

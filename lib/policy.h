@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shm.h"
+
 #define VB_POL_DENY		0
 #define VB_POL_PERMIT		1
 
@@ -144,12 +146,7 @@ struct vb_pol_key {
 #define VB_POL_SLOT_PROTECTED	1
 #define VB_POL_SLOT_FIRST	2
 
-/* Per-rule counters of one worker, indexed by slot. */
-struct vb_pol_ctrs {
-	uint64_t frames;
-	uint64_t bytes;
-	uint64_t last_tsc;	/* TSC of the last hit's burst, 0: never */
-};
+/* struct vb_pol_ctrs, the per-rule counters, is part of the shared layout (shm.h). */
 
 /* What a rule does when it matches, and where it counts. */
 struct vb_pol_verdict {
@@ -213,5 +210,41 @@ struct vb_pol_sample {
 uint16_t vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf **pkts,
 			 uint16_t nb, uint16_t in_port, uint64_t now, struct vb_pol_ctrs *ctrs,
 			 const struct vb_pol_sample *smp, struct vb_pol_burst *res);
+
+/*
+ * The main lcore's side of a running policy: the rules file, the rule set the workers read,
+ * which counter slot each rule has, and the shared layout's table (struct vb_pol_info).
+ */
+struct vb_reload;
+
+struct vb_pol_run {
+	struct vb_policy *cur;		/* published to the workers (vb_rcu_swap) */
+	struct vb_shm *shm;
+	struct vb_reload *rl;
+	struct vb_pol_port ports[VB_MAX_PORTS];
+	unsigned int nb_ports;
+	struct vb_rules rules;		/* the running set */
+	uint32_t *slot;			/* of each running rule */
+	uint32_t dflt_slot;
+	uint8_t *used;			/* by slot: held by the running set */
+};
+
+/*
+ * Load shm->pol.path with the bridge ports of shm, build it and make it current, before
+ * the workers start. Returns 0, or -EINVAL (the file is wrong: "file:line: ..." in err) or
+ * another -errno.
+ */
+int vb_pol_run_start(struct vb_pol_run *run, struct vb_shm *shm, struct vb_reload *rl,
+		     char *err, size_t errlen);
+
+/*
+ * A reload step (vb_reload_fn, arg: struct vb_pol_run): re-read the file, build, swap,
+ * free the old set after the grace period. Rules whose text did not change keep their
+ * counters. On failure the running set stays and the failure is counted in the segment.
+ */
+int vb_pol_run_reload(void *run, char *err, size_t errlen);
+
+/* Free everything, once the workers have stopped. */
+void vb_pol_run_stop(struct vb_pol_run *run);
 
 #endif /* VB_POLICY_H */

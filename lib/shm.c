@@ -24,6 +24,7 @@
 
 static const char * const drop_reason_names[VB_DROP_REASONS] = {
 	[VB_DROP_PEER_FULL] = "peer_full",
+	[VB_DROP_POLICY] = "policy",
 };
 
 const char *
@@ -101,6 +102,27 @@ layout_cls(const struct vb_config *cfg, unsigned int nb_workers, struct vb_cls_i
 	ci->sample_stride = RTE_ALIGN_CEIL(vb_sample_mem_size(cfg->sample_slots, cfg->snap_len),
 					   RTE_CACHE_LINE_SIZE);
 	return off + ci->sample_stride * nb_workers;
+}
+
+/* The policy's rule table and per-worker counter slots, after the classifier's tables. */
+static size_t
+layout_pol(const struct vb_config *cfg, unsigned int nb_workers, size_t off,
+	   struct vb_pol_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	if (cfg->policy_rules[0] == '\0')
+		return off;
+	pi->enabled = 1;
+	pi->mode = strcmp(cfg->policy_mode, "shadow") == 0;
+	pi->nb_slots = VB_POL_SHM_SLOTS;
+	strlcpy(pi->path, cfg->policy_rules, sizeof(pi->path));
+	off = RTE_ALIGN_CEIL(off, RTE_CACHE_LINE_SIZE);
+	pi->table_off = off;
+	off += RTE_ALIGN_CEIL(sizeof(struct vb_pol_entry) * pi->nb_slots, RTE_CACHE_LINE_SIZE);
+	pi->ctr_off = off;
+	pi->ctr_stride = RTE_ALIGN_CEIL(sizeof(struct vb_pol_ctrs) * pi->nb_slots,
+					RTE_CACHE_LINE_SIZE);
+	return off + pi->ctr_stride * nb_workers;
 }
 
 /* The MAC table keeps time in 32 bits of 2^12 ticks: ~25 min at 3 GHz, less on faster TSCs. */
@@ -222,7 +244,7 @@ segment_group(const struct vb_config *cfg, gid_t *gid, char *err, size_t errlen)
 /* Fill the header of a new, zeroed segment; everything but the magic. */
 static int
 init_header(struct vb_shm *shm, const struct vb_config *cfg, unsigned int nb_workers,
-	    const struct vb_cls_info *ci, size_t total)
+	    const struct vb_cls_info *ci, const struct vb_pol_info *pi, size_t total)
 {
 	struct timespec now;
 
@@ -240,6 +262,7 @@ init_header(struct vb_shm *shm, const struct vb_config *cfg, unsigned int nb_wor
 	shm->drain_us = cfg->drain_us;
 	shm->link_propagation = cfg->link_propagation;
 	shm->cls = *ci;
+	shm->pol = *pi;
 	shm->mirror_enabled = cfg->mirror;
 	strlcpy(shm->mirror_iface, cfg->mirror_iface, sizeof(shm->mirror_iface));
 	strlcpy(shm->mirror_filter, cfg->mirror_filter, sizeof(shm->mirror_filter));
@@ -255,6 +278,7 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	const char *prefix;
 	struct vb_cls_info ci;
+	struct vb_pol_info pi;
 	size_t total;
 	void *addr;
 	gid_t gid;
@@ -296,7 +320,7 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 	if (fd < 0)
 		return vb_errf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 	w->fd = fd;
-	total = layout_cls(cfg, nb_workers, &ci);
+	total = layout_pol(cfg, nb_workers, layout_cls(cfg, nb_workers, &ci), &pi);
 	if (fchown(fd, (uid_t)-1, gid) != 0 || fchmod(fd, gid != 0 ? 0640 : 0600) != 0 ||
 	    fcntl(fd, F_SETLK, &fl) != 0 || ftruncate(fd, (off_t)total) != 0) {
 		ret = vb_errf(err, errlen, "cannot set up %s: %s", tmp, strerror(errno));
@@ -314,7 +338,7 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 	/* Never swapped out under a worker; without the privilege it still works. */
 	if (mlock(addr, total) != 0)
 		VB_LOG(NOTICE, "stats segment: not locked in memory (%s)", strerror(errno));
-	if (init_header(w->shm, cfg, nb_workers, &ci, total) != 0) {
+	if (init_header(w->shm, cfg, nb_workers, &ci, &pi, total) != 0) {
 		ret = vb_errf(err, errlen, "stats segment: bad classifier table sizes");
 		goto fail;
 	}
@@ -649,4 +673,49 @@ vb_dir_dropped(const struct vb_dir_ctrs *dir)
 	for (r = 0; r < VB_DROP_REASONS; r++)
 		n += dir->drop_frames[r];
 	return n;
+}
+
+void
+vb_shm_sum_rule(const struct vb_shm *shm, uint32_t slot, struct vb_pol_ctrs *sum)
+{
+	unsigned int w;
+
+	memset(sum, 0, sizeof(*sum));
+	if (shm->pol.ctr_off == 0 || slot >= shm->pol.nb_slots)
+		return;
+	for (w = 0; w < shm->nb_workers; w++) {
+		const struct vb_pol_ctrs *c = &vb_shm_pol_ctrs(shm, w)[slot];
+		uint64_t last = vb_ctr_read(&c->last_tsc);
+
+		sum->frames += vb_ctr_read(&c->frames);
+		sum->bytes += vb_ctr_read(&c->bytes);
+		if (last > sum->last_tsc)
+			sum->last_tsc = last;
+	}
+}
+
+int
+vb_shm_pol_read(const struct vb_shm *shm, struct vb_pol_entry *out, unsigned int max)
+{
+	const struct vb_pol_entry *table = vb_shm_at(shm, shm->pol.table_off);
+	unsigned int tries, n;
+	uint32_t s1, s2;
+
+	if (table == NULL)
+		return 0;
+	for (tries = 0; tries < 1000; tries++) {
+		s1 = __atomic_load_n(&shm->pol.seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1) {
+			usleep(100);
+			continue;
+		}
+		n = RTE_MIN(__atomic_load_n(&shm->pol.nb_rules, __ATOMIC_RELAXED), max);
+		n = RTE_MIN(n, shm->pol.nb_slots);
+		memcpy(out, table, sizeof(*out) * n);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&shm->pol.seq, __ATOMIC_RELAXED);
+		if (s1 == s2)
+			return (int)n;
+	}
+	return -EAGAIN;
 }

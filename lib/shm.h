@@ -37,7 +37,7 @@
 #include "sizes.h"
 
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	5
+#define VB_LAYOUT_VERSION	6
 #define VB_SHM_FILE		"stats"		/* in the prefix's runtime directory */
 #define VB_RUN_DIR		"/run/vbridge"	/* when /run is a tmpfs, as on Debian */
 #define VB_RUN_DIR_SHM		"/dev/shm/vbridge"	/* otherwise (some containers) */
@@ -51,6 +51,7 @@
 /* Why a frame received on a port did not leave through its peer. */
 enum vb_drop_reason {
 	VB_DROP_PEER_FULL,	/* the peer's TX queue took fewer frames than offered */
+	VB_DROP_POLICY,		/* denied by the policy (enforce mode) */
 	VB_DROP_REASONS
 };
 
@@ -62,6 +63,7 @@ struct vb_dir_ctrs {
 	uint64_t tx_bytes;
 	uint64_t drop_frames[VB_DROP_REASONS];
 	uint64_t drop_bytes[VB_DROP_REASONS];
+	uint64_t policy_would_deny;	/* shadow mode: forwarded, enforce mode would drop */
 };
 
 /* Capture counters of frames received on one bridge port, as one lcore saw them. */
@@ -173,6 +175,55 @@ struct vb_cls_info {
 };
 
 /* The mirror interface. Counters written only by the mirror thread. */
+/*
+ * The policy (docs/policy.md). Per-rule counters live in counter slots, not rule positions,
+ * so that a rule that survives a reload unchanged keeps its counts: each worker writes its
+ * own array of slots (ctr_off + w * ctr_stride); readers sum over workers. The running rule
+ * set, in file order, is a table of entries naming their slots, rewritten by the main lcore
+ * on reload under a sequence count (odd while it writes: readers copy, check, retry).
+ */
+#define VB_POL_TEXT_LEN		112
+#define VB_POL_SHM_SLOTS	32768	/* counter slots: a reload needs old + new rules */
+
+/* Per-rule counters of one worker, indexed by slot. */
+struct vb_pol_ctrs {
+	uint64_t frames;
+	uint64_t bytes;
+	uint64_t last_tsc;	/* TSC of the last hit's burst, 0: never */
+};
+
+/* One rule of the running set. */
+struct vb_pol_entry {
+	uint32_t slot;
+	uint32_t line;		/* in the rules file; 0: the implicit default */
+	uint8_t action;		/* 0 deny, 1 permit */
+	uint8_t named;		/* protected kinds it names: 1 ARP, 2 ND, 4 link-local */
+	uint8_t truncated;	/* text cut to fit */
+	uint8_t reserved;
+	char text[VB_POL_TEXT_LEN - 12];
+};
+
+struct vb_pol_info {
+	uint32_t enabled;		/* a rules file was given */
+	uint32_t mode;			/* 0 enforce, 1 shadow */
+	uint32_t nb_slots;
+	uint32_t seq;			/* main lcore: odd while the table changes */
+	uint32_t nb_rules;		/* main lcore: entries in the table, the default last */
+	uint32_t protected_slot;	/* ARP, ND, link-local frames no rule named */
+	uint64_t generation;		/* main lcore: rule sets loaded, 1 at start */
+	uint64_t reloads;		/* main lcore: SIGHUPs that replaced the rule set */
+	uint64_t reload_failures;	/* main lcore: SIGHUPs that kept the running set */
+	uint64_t loaded_unix_ns;	/* main lcore: when the running set was loaded */
+	uint64_t build_ns;		/* main lcore: parse + rte_acl build of the running set */
+	uint64_t mem_bytes;		/* main lcore: its rte_acl memory */
+	char alg[16];			/* rte_acl classify method */
+	char path[256];
+	char last_error[256];		/* main lcore: why the last reload failed */
+	uint64_t table_off;		/* struct vb_pol_entry[nb_slots] */
+	uint64_t ctr_off;		/* worker w: struct vb_pol_ctrs[nb_slots] at ctr_off + w * stride */
+	uint64_t ctr_stride;
+};
+
 struct vb_mirror_ctrs {
 	uint64_t tx_frames;		/* written to the TAP interface */
 	uint64_t tx_bytes;
@@ -198,6 +249,7 @@ struct vb_shm {
 	uint32_t state;			/* main lcore: enum vb_run_state */
 	uint64_t heartbeat_tsc;		/* main lcore: TSC of its last housekeeping pass */
 	struct vb_cls_info cls;
+	struct vb_pol_info pol;
 	uint32_t mirror_enabled;
 	char mirror_iface[VB_IFNAME_LEN];
 	char mirror_filter[VB_FILTER_TEXT_LEN];	/* empty: every frame */
@@ -336,6 +388,24 @@ void vb_shm_sum_cls(const struct vb_shm *shm, unsigned int bridge_port, struct v
 
 /* Sum one receiving port's capture counters over all worker lcores. */
 void vb_shm_sum_cap(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cap_ctrs *sum);
+
+/* Worker w's per-rule counters, NULL without a policy. */
+static inline struct vb_pol_ctrs *
+vb_shm_pol_ctrs(const struct vb_shm *shm, unsigned int worker)
+{
+	if (shm->pol.ctr_off == 0)
+		return NULL;
+	return vb_shm_at(shm, shm->pol.ctr_off + worker * shm->pol.ctr_stride);
+}
+
+/* Sum one counter slot over all worker lcores (last_tsc: the latest). */
+void vb_shm_sum_rule(const struct vb_shm *shm, uint32_t slot, struct vb_pol_ctrs *sum);
+
+/*
+ * Reader: copy the running rule set (at most max entries) into out, retrying while the main
+ * lcore rewrites it. Returns the number of entries, or -EAGAIN when it kept changing.
+ */
+int vb_shm_pol_read(const struct vb_shm *shm, struct vb_pol_entry *out, unsigned int max);
 
 /* Frames dropped in one direction, over all reasons. */
 uint64_t vb_dir_dropped(const struct vb_dir_ctrs *dir);

@@ -24,7 +24,9 @@
 #include "log.h"
 #include "netlink.h"
 #include "notify.h"
+#include "policy.h"
 #include "port.h"
+#include "reload.h"
 #include "shm.h"
 #include "telemetry.h"
 #include "trust.h"
@@ -150,6 +152,64 @@ on_signal(int sig __rte_unused)
 }
 
 static void
+on_reload(int sig __rte_unused)
+{
+	vb_fwd_request_reload();
+}
+
+/*
+ * Before EAL: the policy's mode, and the rules file's syntax (port names are checked once
+ * the ports exist). Returns 0 or an exit status, having said what is wrong.
+ */
+static int
+policy_check(const struct vb_config *cfg)
+{
+	struct vb_rules rules;
+	char err[512];
+
+	if (strcmp(cfg->policy_mode, "enforce") != 0 && strcmp(cfg->policy_mode, "shadow") != 0) {
+		fprintf(stderr, "vbridge: [policy] mode (--policy-mode): '%s' is not enforce or "
+			"shadow\n", cfg->policy_mode);
+		return EXIT_USAGE;
+	}
+	if (cfg->policy_rules[0] == '\0')
+		return 0;
+	if (vb_rules_parse_file(cfg->policy_rules, NULL, 0, &rules, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vbridge: [policy] rules: %s\n", err);
+		return EXIT_USAGE;
+	}
+	vb_rules_free(&rules);
+	return 0;
+}
+
+/*
+ * The policy in shm (which names its file and mode), made current for the workers, and
+ * its reload step. Returns 0 or an exit status, having said what is wrong.
+ */
+static int
+policy_start(struct vb_pol_run *pol, struct vb_shm *shm, struct vb_reload *rl,
+	     struct vb_worker *workers, unsigned int nb_workers)
+{
+	char err[512];
+	int ret;
+
+	if (!shm->pol.enabled)
+		return 0;
+	ret = vb_pol_run_start(pol, shm, rl, err, sizeof(err));
+	if (ret != 0) {
+		fprintf(stderr, "vbridge: [policy] rules: %s\n", err);
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	vb_reload_add(rl, "policy", vb_pol_run_reload, pol);
+	vb_fwd_attach_policy(workers, nb_workers, shm, &pol->cur);
+	VB_LOG(INFO, "policy %s: %u rules, default %s, %s mode, rte_acl %s, %" PRIu64 " KiB, "
+	       "built in %" PRIu64 " us", shm->pol.path, pol->rules.nb,
+	       vb_pol_action_name(pol->rules.default_action), vb_pol_mode_name(shm->pol.mode),
+	       pol->cur->alg, shm->pol.mem_bytes / 1024, shm->pol.build_ns / 1000);
+	return 0;
+}
+
+static void
 on_cleanup_stuck(int sig __rte_unused)
 {
 	static const char msg[] = "vbridge: stopped and counted, but DPDK's clean-up is stuck "
@@ -229,7 +289,7 @@ print_counters(const struct vb_shm *shm)
 		       sum.rx_bytes, sum.tx_frames, sum.tx_bytes, vb_dir_dropped(&sum));
 		for (r = 0; r < VB_DROP_REASONS; r++)
 			printf(" drop_%s=%" PRIu64, vb_drop_reason_name(r), sum.drop_frames[r]);
-		printf("\n");
+		printf(" policy_would_deny=%" PRIu64 "\n", sum.policy_would_deny);
 	}
 	for (bp = 0; (shm->mirror_enabled || shm->sample_filter[0]) && bp < shm->nb_ports; bp++) {
 		vb_shm_sum_cap(shm, bp, &cap);
@@ -241,6 +301,12 @@ print_counters(const struct vb_shm *shm)
 		printf("mirror %s tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " tx_dropped=%" PRIu64
 		       " rx_discarded=%" PRIu64 "\n", shm->mirror_iface, shm->mirror.tx_frames,
 		       shm->mirror.tx_bytes, shm->mirror.tx_dropped, shm->mirror.rx_discarded);
+	if (shm->pol.enabled)
+		printf("policy %s mode=%s rules=%u generation=%" PRIu64 " reloads=%" PRIu64
+		       " reload_failures=%" PRIu64 "\n", shm->pol.path,
+		       vb_pol_mode_name(shm->pol.mode),
+		       shm->pol.nb_rules ? shm->pol.nb_rules - 1 : 0, shm->pol.generation,
+		       shm->pol.reloads, shm->pol.reload_failures);
 	for (bp = 0; shm->cls.enabled && bp < shm->nb_ports; bp++) {
 		vb_shm_sum_cls(shm, bp, &cls);
 		printf("cls %u %s", bp, shm->port[bp].name);
@@ -258,7 +324,8 @@ print_counters(const struct vb_shm *shm)
  * TSC at which it saw the stop.
  */
 static uint64_t
-housekeeping(struct vb_shm *shm, const struct vb_config *cfg, struct vb_nl *nl)
+housekeeping(struct vb_shm *shm, const struct vb_config *cfg, struct vb_nl *nl,
+	     struct vb_reload *rl)
 {
 	const uint64_t poll_tsc = rte_get_tsc_hz() / 1000 * cfg->link_poll_ms;
 	uint64_t next_poll = 0, now;
@@ -272,6 +339,11 @@ housekeeping(struct vb_shm *shm, const struct vb_config *cfg, struct vb_nl *nl)
 		}
 		vb_notify_housekeeping(&notify, shm, now);
 		vb_ports_copy_stats(shm);
+		if (vb_fwd_take_reload()) {
+			if (rl->nb == 0)
+				VB_LOG(INFO, "SIGHUP: nothing to reload");
+			vb_reload_run(rl);
+		}
 		usleep(10 * 1000);
 	}
 	return rte_get_tsc_cycles();
@@ -306,6 +378,8 @@ main(int argc, char **argv)
 	struct vb_nl *nl = NULL;
 	struct vb_config cfg;
 	struct capture cap;
+	struct vb_reload reload = { 0 };
+	struct vb_pol_run pol = { 0 };
 	struct sigaction sa;
 	unsigned int nb_workers, lcore_id, w, bp, started = 0;
 	uint16_t nb_queues;
@@ -337,6 +411,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	vb_trust_files(!cfg.lax_files);	/* the rules files the configuration names */
+	ret = policy_check(&cfg);
+	if (ret != 0)
+		return ret;
 	ret = capture_compile(&cap, &cfg);
 	if (ret != 0)
 		return ret;
@@ -351,6 +428,8 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
 
 	nb_workers = rte_lcore_count() - 1;
 	if (nb_workers == 0 || nb_workers > VB_MAX_WORKERS) {
@@ -399,6 +478,16 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	if (vb_reload_init(&reload, nb_workers) != 0) {
+		fprintf(stderr, "vbridge: out of memory for live reload\n");
+		goto cleanup;
+	}
+	vb_fwd_attach_rcu(workers, nb_workers, reload.qs);
+	ret = policy_start(&pol, shm, &reload, workers, nb_workers);
+	if (ret != 0) {
+		status = ret;
+		goto cleanup;
+	}
 	if (vb_telemetry_register(shm) != 0)
 		VB_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
 	/* dpdk-dumpcap and dpdk-pdump attach through this; it costs nothing until they do. */
@@ -426,7 +515,7 @@ main(int argc, char **argv)
 	       "drain %u us (pid %d, stop with Ctrl-C or SIGTERM)", shm->nb_ports, nb_workers,
 	       nb_queues, cfg.burst, cfg.drain_us, (int)getpid());
 
-	stop_tsc = housekeeping(shm, &cfg, nl);
+	stop_tsc = housekeeping(shm, &cfg, nl, &reload);
 	vb_notify_stopping(&notify);
 
 	__atomic_store_n(&shm->state, VB_STATE_STOPPING, __ATOMIC_RELEASE);
@@ -453,6 +542,8 @@ cleanup:
 	}
 	vb_pdump_stop();
 	vb_telemetry_unregister();
+	vb_pol_run_stop(&pol);
+	vb_reload_free(&reload);
 	vb_shm_free(&seg);
 	rte_free(workers);
 	vb_pools_free(pools);
