@@ -99,7 +99,7 @@ traffic() {
 }
 STAT=build/app/vbridge-stat/vbridge-stat
 counters() {
-	# The monitor first (it attaches as a secondary and only reads); telemetry as a fallback.
+	# The monitor first (it maps the stats segment and only reads); telemetry as a fallback.
 	if [ -x "$STAT" ] && "$STAT" -f "$FP" --no-rates >"$LOG/stat.out" 2>&1; then
 		say "the monitor: $STAT -f $FP"
 		sed 's/^/   /' "$LOG/stat.out"
