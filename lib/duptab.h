@@ -94,8 +94,8 @@ struct vb_duptab_hdr {
 size_t vb_duptab_mem_size(uint32_t entries);
 
 /*
- * Initialise a table in mem (64-byte aligned, vb_duptab_mem_size(entries) bytes, e.g. a
- * memzone), before any lcore uses it. entries: a power of two in
+ * Initialise a table in mem (64-byte aligned, vb_duptab_mem_size(entries) bytes, e.g. in
+ * the stats segment), before any lcore uses it. entries: a power of two in
  * [VB_DUPTAB_MIN_ENTRIES, VB_DUPTAB_MAX_ENTRIES]; hash_len: bytes of each frame hashed
  * (1..VB_DUPTAB_HASH_LEN_MAX); window: TSC ticks a sighting stays live (> 0, < 2^46).
  * Returns 0, or -EINVAL naming no field (the caller validated its config already).

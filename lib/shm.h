@@ -156,7 +156,7 @@ struct vb_port_info {
 
 /*
  * The classifier's settings and where its tables are: byte offsets from the start of
- * struct vb_shm, inside the same memzone (0: absent, the classifier is off). Readers use the
+ * struct vb_shm, inside the same segment (0: absent, the classifier is off). Readers use the
  * tables' own reader functions (vb_duptab_occupancy, vb_mactab_read, vb_sample_read).
  */
 struct vb_cls_info {
@@ -321,7 +321,7 @@ int vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg,
  */
 void vb_shm_unpublish(struct vb_shm_writer *w);
 
-/* Primary: unpublish, unmap and close (which releases the lock). */
+/* Primary: unpublish, unmap and close (which releases the lock). Not while anything reads it. */
 void vb_shm_free(struct vb_shm_writer *w);
 
 /* Main lcore: publish a port's PMD counters (error: 0 or rte_eth_stats_get's -errno). */

@@ -15,9 +15,9 @@
 #define MAC_REPLY_MAX	64	/* MAC entries in one reply: telemetry replies are 16 KiB */
 
 /*
- * The shared memory the callbacks read. Cleared before the memzone is freed; a callback
- * already past its check reads memory that stays mapped (a freed memzone returns to the
- * DPDK heap, it is not unmapped), so at worst one reply at shutdown is stale.
+ * The stats segment the callbacks read. Cleared at shutdown; a callback already past its
+ * check reads memory that stays mapped (vbridge never unmaps the segment before it exits),
+ * so at worst one reply at shutdown is stale.
  */
 static const struct vb_shm *tel_shm;
 

@@ -544,7 +544,10 @@ cleanup:
 	vb_telemetry_unregister();
 	vb_pol_run_stop(&pol);
 	vb_reload_free(&reload);
-	vb_shm_free(&seg);
+	/*
+	 * The segment stays mapped (and locked) until the process exits: a telemetry callback
+	 * already past its check may still be reading it, and DPDK 22.11 cannot unregister one.
+	 */
 	rte_free(workers);
 	vb_pools_free(pools);
 	if (rte_eal_cleanup() != 0 && status == EXIT_SUCCESS)
