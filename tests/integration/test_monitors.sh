@@ -14,8 +14,11 @@
 #     answers in under 100 ms, and SIGTERM still ends vbridge within 1.5 s, exit 0, with its
 #     final counters.
 # Part 4 needs real hugepages (secondaries); without them it is skipped with a note.
+# VB_MONITOR_ANSWER_MS overrides the 100 ms a monitor may take (sanitize.sh: an instrumented
+# vbridge-stat spends that much in ASan's own start).
 # Usage: test_monitors.sh PATH/TO/vbridge PATH/TO/vbridge-stat
 set -u
+answer_max=${VB_MONITOR_ANSWER_MS:-100}
 vbridge=$1
 stat=$2
 prefix=vb_itest_mon_$$
@@ -120,7 +123,8 @@ for i in $(seq "$kills"); do
 		check
 		rx_now "$prefix"
 		[ "$answer_ms" -gt "$slowest" ] && slowest=$answer_ms
-		[ "$answer_ms" -lt 100 ] || fail "after $i kills a monitor took $answer_ms ms to answer"
+		[ "$answer_ms" -lt "$answer_max" ] ||
+			fail "after $i kills a monitor took $answer_ms ms to answer (at most $answer_max)"
 		if [ "$rx" -le "$last" ]; then
 			stalls=$((stalls + 1))
 			fail "after $i kills: rx_frames $rx, was $last: forwarding stopped?"
@@ -219,7 +223,8 @@ else
 		rx_now "$p2"
 		r2=$rx
 		echo "vbridge-stat beside it: answered in $answer_ms ms, rx_frames $r1 then $r2"
-		[ "$answer_ms" -lt 100 ] || fail "vbridge-stat took $answer_ms ms beside proc-info"
+		[ "$answer_ms" -lt "$answer_max" ] ||
+			fail "vbridge-stat took $answer_ms ms beside proc-info (at most $answer_max)"
 		[ "$r2" -gt "$r1" ] || fail "rx_frames $r1 then $r2: forwarding or monitoring stopped"
 		stop_vbridge "$p2"
 	else
