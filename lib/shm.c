@@ -634,6 +634,7 @@ vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir
 			sum->drop_frames[r] += vb_ctr_read(&d->drop_frames[r]);
 			sum->drop_bytes[r] += vb_ctr_read(&d->drop_bytes[r]);
 		}
+		sum->policy_would_deny += vb_ctr_read(&d->policy_would_deny);
 	}
 }
 

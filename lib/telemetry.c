@@ -42,6 +42,73 @@ parse_port(const struct vb_shm *shm, const char *params, unsigned int *bp)
 	return 0;
 }
 
+/* Without a parameter: the policy and each rule's frames; with N: rule N in full. */
+static int
+handle_policy(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct vb_shm *shm = shm_get();
+	struct vb_pol_entry *tab;
+	struct vb_pol_ctrs c;
+	struct rte_tel_data *a;
+	unsigned long want = 0;
+	char *end;
+	int n, i;
+
+	if (shm == NULL || !shm->pol.enabled)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		want = strtoul(params, &end, 10);
+		if (*end != '\0' || want == 0)
+			return -EINVAL;
+	}
+	tab = malloc(sizeof(*tab) * shm->pol.nb_slots);
+	if (tab == NULL)
+		return -ENOMEM;
+	n = vb_shm_pol_read(shm, tab, shm->pol.nb_slots);
+	if (n <= 0 || want > (unsigned long)n) {
+		free(tab);
+		return n < 0 ? n : -EINVAL;
+	}
+	rte_tel_data_start_dict(d);
+	if (want != 0) {
+		const struct vb_pol_entry *e = &tab[want - 1];
+
+		vb_shm_sum_rule(shm, e->slot, &c);
+		rte_tel_data_add_dict_u64(d, "rule", (unsigned long)n == want ? 0 : want);
+		rte_tel_data_add_dict_u64(d, "line", e->line);
+		rte_tel_data_add_dict_string(d, "action", e->action ? "permit" : "deny");
+		rte_tel_data_add_dict_string(d, "text", e->text);
+		rte_tel_data_add_dict_u64(d, "frames", c.frames);
+		rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
+		rte_tel_data_add_dict_u64(d, "last_hit_ms_ago", c.last_tsc == 0 ? 0 :
+					  (rte_get_tsc_cycles() - c.last_tsc) * 1000 / shm->tsc_hz);
+		free(tab);
+		return 0;
+	}
+	rte_tel_data_add_dict_string(d, "path", shm->pol.path);
+	rte_tel_data_add_dict_string(d, "mode", shm->pol.mode ? "shadow" : "enforce");
+	rte_tel_data_add_dict_string(d, "alg", shm->pol.alg);
+	rte_tel_data_add_dict_u64(d, "rules", (uint64_t)n - 1);
+	rte_tel_data_add_dict_u64(d, "generation", shm->pol.generation);
+	rte_tel_data_add_dict_u64(d, "reloads", shm->pol.reloads);
+	rte_tel_data_add_dict_u64(d, "reload_failures", shm->pol.reload_failures);
+	rte_tel_data_add_dict_string(d, "last_error", shm->pol.last_error);
+	vb_shm_sum_rule(shm, shm->pol.protected_slot, &c);
+	rte_tel_data_add_dict_u64(d, "protected_passed", c.frames);
+	/* Frames per rule in file order, the default last; telemetry arrays hold 512. */
+	a = rte_tel_data_alloc();
+	if (a != NULL) {
+		rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+		for (i = 0; i < n && i < 512; i++) {
+			vb_shm_sum_rule(shm, tab[i].slot, &c);
+			rte_tel_data_add_array_u64(a, c.frames);
+		}
+		rte_tel_data_add_dict_container(d, "frames_per_rule", a, 0);
+	}
+	free(tab);
+	return 0;
+}
+
 static int
 handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	    struct rte_tel_data *d)
@@ -252,6 +319,10 @@ vb_telemetry_register(const struct vb_shm *shm)
 	int ret;
 
 	__atomic_store_n(&tel_shm, shm, __ATOMIC_RELEASE);
+	if (shm->pol.enabled)
+		rte_telemetry_register_cmd("/vbridge/policy", handle_policy,
+					   "The policy: mode, reloads, frames per rule. "
+					   "Param: rule number (1-based) for its text and counters");
 	ret = rte_telemetry_register_cmd("/vbridge/info", handle_info,
 			"vbridge process, state and settings. No parameters");
 	if (ret == 0)

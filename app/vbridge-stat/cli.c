@@ -33,6 +33,7 @@ usage(FILE *f, const char *prog)
 		"  -w, --watch[=SECONDS]    refresh every SECONDS (default 1) with per-second\n"
 		"                           rates, until Ctrl-C; with --json, one JSON object a line\n"
 		"  -m, --macs               the MAC table: where each MAC was last seen, its moves\n"
+		"  -R, --rules              the policy: each rule's hits, bytes, last hit (--json)\n"
 		"                           (most moves first); with --json, as JSON\n"
 		"  -s, --samples            the sampled frames (ARP, ND, reflections, moves ...),\n"
 		"                           one line each; with --json, one JSON object a line\n"
@@ -119,6 +120,7 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 		{ "prometheus", no_argument, NULL, 'P' },
 		{ "diagnose", no_argument, NULL, 'd' },
 		{ "macs", no_argument, NULL, 'm' },
+		{ "rules", no_argument, NULL, 'R' },
 		{ "samples", no_argument, NULL, 's' },
 		{ "pcapng", required_argument, NULL, 'p' },
 		{ "follow", no_argument, NULL, 'F' },
@@ -144,13 +146,17 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 	o->interval_s = 1.0;
 	o->lcore = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jPdmsp:FL::w::f:c:i:nl:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jPdmRsp:FL::w::f:c:i:nl:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
 			break;
 		case 'm':
 			o->view = VB_STAT_VIEW_MACS;
+			views++;
+			break;
+		case 'R':
+			o->view = VB_STAT_VIEW_RULES;
 			views++;
 			break;
 		case 's':
@@ -270,7 +276,8 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 		fprintf(stderr, "vbridge-stat: --follow goes with --samples or --pcapng\n");
 		return -1;
 	}
-	if (o->watch && (o->view == VB_STAT_VIEW_MACS || o->view == VB_STAT_VIEW_SAMPLES)) {
+	if (o->watch && (o->view == VB_STAT_VIEW_MACS || o->view == VB_STAT_VIEW_SAMPLES ||
+			 o->view == VB_STAT_VIEW_RULES)) {
 		fprintf(stderr, "vbridge-stat: --watch does not go with --macs or --samples (use "
 			"--follow for new samples)\n");
 		return -1;

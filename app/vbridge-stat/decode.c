@@ -52,6 +52,8 @@ vb_stat_reason_words(uint32_t reason, char *buf, size_t len)
 		{ VB_CLS_MAC_MOVED, "moved" },
 		{ VB_CLS_WOULD_FILTER, "would-filter" },
 		{ VB_CLS_FILTER, "filter" },
+		{ VB_CLS_POLICY, "policy-deny" },
+		{ VB_CLS_SHADOW, "shadow" },
 		{ VB_CLS_MALFORMED, "malformed" },
 	};
 	size_t off = 0;
@@ -173,5 +175,21 @@ vb_stat_sample_summary(const struct vb_sample *smp, char *buf, size_t len)
 	else
 		snprintf(buf + off, len - off, "ethertype 0x%04x len %u%s", c.ethertype,
 			 smp->orig_len, (c.flags & VB_CLS_MALFORMED) ? " malformed" : "");
+	return buf;
+}
+
+const char *
+vb_stat_sample_reason(const struct vb_sample *s, char *buf, size_t len)
+{
+	size_t off;
+
+	vb_stat_reason_words(s->reason, buf, len);
+	off = strlen(buf);
+	if ((s->reason & VB_CLS_POLICY) && off < len) {
+		if (s->tag == 0)
+			snprintf(buf + off, len - off, ",rule-default");
+		else
+			snprintf(buf + off, len - off, ",rule-%u", s->tag);
+	}
 	return buf;
 }

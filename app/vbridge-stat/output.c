@@ -1107,7 +1107,7 @@ vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
 		const struct vb_sample *s = &smp->s[i];
 		uint64_t ns = vb_stat_sample_unix_ns(snap, s->tsc);
 
-		vb_stat_reason_words(s->reason, words, sizeof(words));
+		vb_stat_sample_reason(s, words, sizeof(words));
 		vb_stat_sample_summary(s, summary, sizeof(summary));
 		if (s->cap_len >= 12) {
 			vb_stat_mac_str(s->data + 6, src, sizeof(src));

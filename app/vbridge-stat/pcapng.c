@@ -208,7 +208,7 @@ vb_pcapng_write(struct vb_pcapng *p, const struct vb_stat_snap *snap, const stru
 	put(&k, s->data, cap);
 	pad4(&k);
 	snprintf(comment, sizeof(comment), "vbridge: %s",
-		 vb_stat_reason_words(s->reason, words, sizeof(words)));
+		 vb_stat_sample_reason(s, words, sizeof(words)));
 	opt_str(&k, OPT_COMMENT, comment);
 	opt(&k, EPB_FLAGS, &flags, sizeof(flags));
 	return finish(p, &k, true);

@@ -184,6 +184,7 @@ enum vb_stat_view {
 	VB_STAT_VIEW_DIAGNOSE,
 	VB_STAT_VIEW_MACS,
 	VB_STAT_VIEW_SAMPLES,
+	VB_STAT_VIEW_RULES,
 };
 
 /* The command line, checked. */
@@ -270,6 +271,9 @@ double vb_stat_tsc_us(const struct vb_stat_snap *snap, uint64_t ticks);
 /* Reason flags as words, comma separated ("arp,reflected,would-filter"); "" for none. */
 const char *vb_stat_reason_words(uint32_t reason, char *buf, size_t len);
 
+/* The reason words, and for a policy sample its rule ("policy-deny,rule-3"). */
+const char *vb_stat_sample_reason(const struct vb_sample *s, char *buf, size_t len);
+
 /*
  * A tcpdump-like one-line summary of a sampled frame: "ARP who-has 198.18.0.1 tell
  * 198.18.0.2", "ARP reply 198.18.0.1 is-at aa:bb:cc:dd:ee:ff", "IPv6 ND NS who-has 2001:2::1",
@@ -335,5 +339,16 @@ int vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
 /* The footer of --samples: samples shown, lost and torn, the rings' counters. */
 int vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t shown,
 				 uint64_t lost, uint64_t torn);
+
+/* rules.c: the policy's views, read from the segment (nothing printed without a policy). */
+
+/* --rules: the running rule set with hits, bytes, last hit (o->json: JSON). Exit status. */
+int vb_stat_run_rules(const struct vb_stat_opts *o, const struct vb_shm *shm);
+
+/* After --prometheus: a series per rule, and the reload counters. 0 or -1. */
+int vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm);
+
+/* After --diagnose: a warning for each rule that denies ARP or ND. 0 or -1. */
+int vb_stat_print_rules_findings(FILE *f, const struct vb_shm *shm);
 
 #endif /* VB_STAT_H */

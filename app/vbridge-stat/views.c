@@ -36,11 +36,23 @@ print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
 	case VB_STAT_VIEW_SUMMARY:
 	case VB_STAT_VIEW_MACS:
 	case VB_STAT_VIEW_SAMPLES:
+	case VB_STAT_VIEW_RULES:
 		break;
 	}
 	if (o->watch)
 		return vb_stat_print_watch(stdout, tty, snap, delta);
 	return vb_stat_print_summary(stdout, snap, delta);
+}
+
+/* The policy's part of the Prometheus and --diagnose views (rules.c). */
+static int
+policy_extra(const struct vb_stat_opts *o, const struct vb_shm *shm)
+{
+	if (o->view == VB_STAT_VIEW_PROMETHEUS)
+		return vb_stat_print_rules_prometheus(stdout, shm);
+	if (o->view == VB_STAT_VIEW_DIAGNOSE)
+		return vb_stat_print_rules_findings(stdout, shm);
+	return 0;
 }
 
 /* The findings' evidence (delays, MACs, unanswered requests) comes from the samples. */
@@ -184,9 +196,13 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 		return run_macs(o, shm, &snaps[cur]);
 	if (o->view == VB_STAT_VIEW_SAMPLES)
 		return run_samples(o, r, &snaps[cur]);
+	if (o->view == VB_STAT_VIEW_RULES)
+		return vb_stat_run_rules(o, shm);
 	if (!o->rates) {
 		rs = samples_for_rules(o, shm, &smp);
 		ret = print_view(o, &snaps[cur], NULL, rs, tty);
+		if (ret == 0)
+			ret = policy_extra(o, shm);
 		vb_stat_samples_free(&smp);
 		return ret == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
 	}
@@ -200,7 +216,7 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 		vb_stat_snap_take(shm, &snaps[cur]);
 		vb_stat_delta_compute(&snaps[cur ^ 1], &snaps[cur], &delta);
 		rs = samples_for_rules(o, shm, &smp);
-		if (print_view(o, &snaps[cur], &delta, rs, tty) != 0) {
+		if (print_view(o, &snaps[cur], &delta, rs, tty) != 0 || policy_extra(o, shm) != 0) {
 			vb_stat_samples_free(&smp);
 			return vb_stat_quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;	/* EPIPE: reader left */
 		}
