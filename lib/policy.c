@@ -176,9 +176,12 @@ parse_in(struct line_ctx *lc, const char *s, uint16_t *port)
 	unsigned int i;
 	int ret;
 
+	ret = parse_num(s, UINT16_MAX, false, &id);
+	if (ret == -ERANGE)
+		return LERR(lc, "in %s: port id out of range (ethdev ids are 0-65535)", s);
 	/* Before EAL the ports are not known yet: check the syntax only. */
 	if (lc->ports == NULL) {
-		*port = parse_num(s, UINT16_MAX, false, &id) == 0 ? (uint16_t)id : 0;
+		*port = ret == 0 ? (uint16_t)id : 0;
 		return 0;
 	}
 	for (i = 0; i < lc->nb_ports; i++)
@@ -186,9 +189,6 @@ parse_in(struct line_ctx *lc, const char *s, uint16_t *port)
 			*port = lc->ports[i].id;
 			return 0;
 		}
-	ret = parse_num(s, UINT16_MAX, false, &id);
-	if (ret == -ERANGE)
-		return LERR(lc, "in %s: port id out of range (ethdev ids are 0-65535)", s);
 	if (ret != 0)
 		return LERR(lc, "in %s: unknown port name (the bridge ports are given by name "
 			    "or ethdev id%s%s)", s, lc->nb_ports ? ", e.g. " : "",

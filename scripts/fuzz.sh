@@ -87,7 +87,10 @@ for h in "${harnesses[@]}"; do
 		rm -f build-fuzz/logs/fuzz-*.log
 	fi
 	status=0
-	(cd build-fuzz/logs && "$top/$bin" -max_total_time="$seconds" \
+	# The policy parser is small: half the time keeps CI's total in bounds.
+	t=$seconds
+	[ "$h" = fuzz_policy ] && t=$(((seconds + 1) / 2))
+	(cd build-fuzz/logs && "$top/$bin" -max_total_time="$t" \
 		-max_len="$(max_len "$h")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		"${jobs[@]}" -artifact_prefix="$top/build-fuzz/artifacts/$h-" \
 		"$top/$work" ${seeds:+"$top/$seeds"}) >"$log" 2>&1 || status=$?
@@ -109,7 +112,7 @@ for h in "${harnesses[@]}"; do
 	else
 		vb_result pass "fuzz/$h"
 		printf '%s: %d executions in %d s, corpus %d inputs, no failure\n' \
-			"$h" "$execs" "$seconds" "$corpus"
+			"$h" "$execs" "$t" "$corpus"
 	fi
 done
 

@@ -9,6 +9,7 @@
 #   cmdlines.tsv: TEXT<TAB>ARG<TAB>ARG... (the arguments after "--"; an ARG may be empty).
 # Plus cases made here: a missing file, a directory, an unreadable file (skipped as root,
 # who can read anything), a file that never ends (/dev/zero).
+# Plus tests/unit/badinput/policy/*.rules: bad policy rules files, each naming file:line.
 # Usage: test_badinput.sh PATH/TO/vbridge [PATH/TO/badinput]
 set -u
 vbridge=$1
@@ -80,6 +81,17 @@ while IFS= read -r line || [ -n "$line" ]; do
 	done
 	check "cmdline ${fields[*]:1}" "${fields[0]}" "" 10 -- "${fields[@]:1}"
 done <"$dir/cmdlines.tsv"
+
+# Policy rules files: tests/unit/badinput/policy/NN.rules, line 1 "# expect: :LINE: TEXT";
+# the message must name the file and the line (checked before EAL, syntax only).
+for f in "$dir"/policy/*.rules; do
+	first=$(head -n 1 "$f" | tr -d '\0')
+	text=${first#\# expect: }
+	chmod 0644 "$f"
+	check "policy/$(basename "$f")" "$(basename "$f")$text" "" 10 -- --policy "$f"
+done
+check "policy: missing file" "no/such.rules: cannot open" "" 10 -- --policy "$tmp/no/such.rules"
+check "policy: bad mode" "'block' is not enforce or shadow" "" 10 -- --policy-mode block
 
 printf '[bridge]\nburst = 4\n' >"$tmp/unreadable.ini"
 chmod 000 "$tmp/unreadable.ini"
