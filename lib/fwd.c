@@ -153,8 +153,12 @@ static inline uint64_t
 classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
 {
 	const struct vb_cls_ctx *cls = &p->cls;
-	/* Read once: the classifier's calls could alias p, so the compiler would reload it. */
-	const struct vb_filter *sample_filter = p->sample_filter;
+	/*
+	 * Read once per burst: the classifier's calls could alias p, and a reload (lib/live.c)
+	 * may publish another filter at any time; the old one lives until our next pass.
+	 */
+	const struct vb_filter *sample_filter = __atomic_load_n(&p->sample_filter,
+								 __ATOMIC_ACQUIRE);
 	struct vb_cls_pkt slow[VB_MAX_BURST];
 	uint32_t flags[VB_MAX_BURST];
 	uint8_t slow_idx[VB_MAX_BURST];
@@ -209,13 +213,15 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 static void
 mirror_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb)
 {
+	/* Once per burst: a reload may publish another filter (lib/live.c). */
+	const struct vb_filter *filter = __atomic_load_n(&p->mirror_filter, __ATOMIC_ACQUIRE);
 	struct rte_mbuf *sel[VB_MAX_BURST];
 	uint16_t i, nb_sel = 0, nb_match = 0;
 	/* Single producer: the room seen now can only grow before the enqueue below. */
 	unsigned int room = rte_ring_free_count(p->mirror);
 
 	for (i = 0; i < nb; i++) {
-		if (p->mirror_filter != NULL && !vb_filter_match(p->mirror_filter, pkts[i]))
+		if (filter != NULL && !vb_filter_match(filter, pkts[i]))
 			continue;
 		nb_match++;
 		/* A reference only for what fits: giving one back costs an atomic. */
