@@ -196,7 +196,7 @@ vb_live_reload(void *arg, char *err, size_t errlen)
 	ret = vb_config_parse_args(&next, lv->argc, lv->argv, why, sizeof(why));
 	if (ret != 0) {
 		lv->failures++;
-		vb_errf(err, errlen, "%s; the running configuration is kept", why);
+		vb_errf(err, errlen, "%s", why);
 		return ret < 0 ? ret : -EINVAL;
 	}
 
@@ -215,16 +215,14 @@ vb_live_reload(void *arg, char *err, size_t errlen)
 	if (mirror_changed && (ret = filter_new(next.mirror_filter, &mirror, why,
 						 sizeof(why))) != 0) {
 		lv->failures++;
-		vb_errf(err, errlen, "[capture] mirror_filter: %s; the running configuration "
-			"is kept", why);
+		vb_errf(err, errlen, "[capture] mirror_filter: %s", why);
 		return ret;
 	}
 	if (sample_changed && (ret = filter_new(next.sample_filter, &sample, why,
 						 sizeof(why))) != 0) {
 		filter_drop(mirror);
 		lv->failures++;
-		vb_errf(err, errlen, "[classifier] sample_filter: %s; the running "
-			"configuration is kept", why);
+		vb_errf(err, errlen, "[classifier] sample_filter: %s", why);
 		return ret;
 	}
 
@@ -279,12 +277,11 @@ vb_live_reload(void *arg, char *err, size_t errlen)
 	/* Everything else keeps its running value: name what changed in the file. */
 	vb_config_diff(&lv->cur, &next, note_restart, &restart);
 	if (restart.used != 0)
-		VB_LOG(WARNING, "reload: changed, but kept at the running value until a restart: %s",
-		       restart.buf);
-	VB_LOG(INFO, "reload: %s", applied.used != 0 ? applied.buf :
-	       "nothing that can change while running has changed");
-	if (errlen > 0)
-		err[0] = '\0';
+		VB_LOG(WARNING, "reload of config: changed, but kept at the running value until "
+		       "a restart: %s", restart.buf);
+	/* The reload machinery logs it: "reloaded config: ..." */
+	snprintf(err, errlen, "%s", applied.used != 0 ? applied.buf :
+		 "nothing that can change while running has changed");
 	return 0;
 }
 

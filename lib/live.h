@@ -65,9 +65,9 @@ void vb_live_init(struct vb_live *lv, int argc, char **argv, const struct vb_con
 		  struct rte_rcu_qsbr *qs, const struct vb_fwd_capture *plan);
 
 /*
- * Re-read and apply, as above, logging what changed and what needs a restart. Returns 0, or
- * -errno with the reason in err, having changed nothing. A step of the reload machinery
- * (vb_reload_fn).
+ * Re-read and apply, as above; logs the keys that need a restart. Returns 0 with what was
+ * applied in err, or -errno with the reason in err, having changed nothing. A step of the
+ * reload machinery (lib/reload.h, vb_reload_fn).
  */
 int vb_live_reload(void *arg, char *err, size_t errlen);
 

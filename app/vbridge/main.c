@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "config.h"
 #include "fwd.h"
+#include "live.h"
 #include "log.h"
 #include "netlink.h"
 #include "notify.h"
@@ -36,6 +37,9 @@
 
 /* systemd's view of this process (lib/notify.c; nothing is sent without systemd). */
 static struct vb_notify notify;
+
+/* What SIGHUP re-reads: the configuration (lib/live.c). */
+static struct vb_live live;
 
 /* SIGTERM to exit, at most (the promise of README), and the least the clean-up gets. */
 #define VB_STOP_BUDGET_MS	1200
@@ -340,9 +344,9 @@ housekeeping(struct vb_shm *shm, const struct vb_config *cfg, struct vb_nl *nl,
 		vb_notify_housekeeping(&notify, shm, now);
 		vb_ports_copy_stats(shm);
 		if (vb_fwd_take_reload()) {
-			if (rl->nb == 0)
-				VB_LOG(INFO, "SIGHUP: nothing to reload");
-			vb_reload_run(rl);
+			vb_notify_reloading(&notify);
+			vb_notify_reloaded(&notify, vb_reload_run(rl) == 0 ? "reloaded" :
+					   "a reload failed, the running configuration stays (log)");
 		}
 		usleep(10 * 1000);
 	}
@@ -483,6 +487,9 @@ main(int argc, char **argv)
 		goto cleanup;
 	}
 	vb_fwd_attach_rcu(workers, nb_workers, reload.qs);
+	vb_live_init(&live, app_argc, app_argv, &cfg, shm, workers, nb_workers, reload.qs,
+		     &cap.plan);
+	vb_reload_add(&reload, "config", vb_live_reload, &live);
 	ret = policy_start(&pol, shm, &reload, workers, nb_workers);
 	if (ret != 0) {
 		status = ret;
@@ -543,6 +550,7 @@ cleanup:
 	vb_pdump_stop();
 	vb_telemetry_unregister();
 	vb_pol_run_stop(&pol);
+	vb_live_free(&live);
 	vb_reload_free(&reload);
 	/*
 	 * The segment stays mapped (and locked) until the process exits: a telemetry callback

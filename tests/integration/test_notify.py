@@ -3,7 +3,8 @@
 """vbridge under a stand-in for systemd: an AF_UNIX datagram socket as NOTIFY_SOCKET and
 WATCHDOG_USEC set, as systemd does for a Type=notify unit with WatchdogSec=. On net_null
 ports (full load): READY=1 within seconds, a STATUS= summary, WATCHDOG=1 at least twice in
-every watchdog interval while it forwards, STOPPING=1 on SIGTERM and exit 0. Also: a
+every watchdog interval while it forwards, RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on
+SIGTERM and exit 0. Also: a
 NOTIFY_SOCKET nobody listens on does not stop vbridge from forwarding.
 
     test_notify.py PATH/TO/vbridge
@@ -87,6 +88,20 @@ def main():
         check(any('forwarding: 2 ports' in s and 'fps' in s for s in status),
               'no STATUS= with ports and rates: %s' % status[-3:])
         print('last ' + (status[-1] if status else 'STATUS= none'))
+
+        # A reload (SIGHUP, what ExecReload= sends): RELOADING=1, then READY=1 again.
+        t_hup = time.monotonic() - t0
+        proc.send_signal(signal.SIGHUP)
+        receive(time.monotonic() + 2)
+        after = [(t, m) for t, m in msgs if t >= t_hup]
+        rl = [t for t, m in after if m == 'RELOADING=1']
+        rd = [t for t, m in after if m == 'READY=1' and rl and t >= rl[0]]
+        check(bool(rl) and bool(rd), 'SIGHUP: RELOADING=1 %s, READY=1 after it %s' % (rl, rd))
+        if rl and rd:
+            print('SIGHUP: RELOADING=1 after %.3f s, READY=1 %.3f s later' %
+                  (rl[0] - t_hup, rd[0] - rl[0]))
+        check(any(m.startswith('MONOTONIC_USEC=') for _, m in after),
+              'no MONOTONIC_USEC= with RELOADING=1')
 
         t_term = time.monotonic() - t0
         proc.send_signal(signal.SIGTERM)

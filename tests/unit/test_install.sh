@@ -88,8 +88,10 @@ fi
 # systemd-analyze verify in the installed tree: --root makes ExecStart= resolve there; the
 # root needs systemd's own units (sysinit.target ...) and Debian's dpdk.service beside ours.
 if command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ]; then
-	mkdir -p "$root/lib/systemd"
+	mkdir -p "$root/lib/systemd" "$root/bin"
 	cp -a /lib/systemd/system "$root/lib/systemd/" 2>/dev/null
+	# ... and the system's programs the units run (ExecReload=/bin/kill).
+	cp /bin/kill "$root/bin/"
 	[ -f "$root/lib/systemd/system/dpdk.service" ] ||
 		echo "note: no dpdk.service on this machine (Debian package dpdk); verify will say so"
 	man_arg=--man=no
