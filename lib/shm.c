@@ -626,8 +626,11 @@ vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir
 	for (lc = 0; lc < shm->nb_workers; lc++) {
 		const struct vb_dir_ctrs *d = &shm->lcore[lc].dir[bridge_port];
 
-		sum->rx_frames += vb_ctr_read(&d->rx_frames);
-		sum->rx_bytes += vb_ctr_read(&d->rx_bytes);
+		/*
+		 * TX and drops first, RX after: the worker adds a frame to rx before it is
+		 * sent or dropped, so read in this order a sum never has tx + dropped > rx
+		 * (read RX first, a burst sent in between showed tx 32 above rx).
+		 */
 		sum->tx_frames += vb_ctr_read(&d->tx_frames);
 		sum->tx_bytes += vb_ctr_read(&d->tx_bytes);
 		for (r = 0; r < VB_DROP_REASONS; r++) {
@@ -635,6 +638,9 @@ vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir
 			sum->drop_bytes[r] += vb_ctr_read(&d->drop_bytes[r]);
 		}
 		sum->policy_would_deny += vb_ctr_read(&d->policy_would_deny);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		sum->rx_frames += vb_ctr_read(&d->rx_frames);
+		sum->rx_bytes += vb_ctr_read(&d->rx_bytes);
 	}
 }
 
