@@ -81,7 +81,7 @@ assign_slots(struct vb_pol_run *run, const struct vb_rules *nr, uint32_t *slot,
 	for (i = 0; i < nr->nb && ret == 0; i++) {
 		hit = NULL;
 		if (old != NULL) {
-			key.text = nr->rule[i].text;
+			key = (struct by_text){ .text = nr->rule[i].text };
 			hit = bsearch(&key, old, or->nb, sizeof(*old), cmp_text);
 			/* bsearch finds one of the equal texts: step to the first, then along */
 			while (hit != NULL && hit > old && strcmp(hit[-1].text, key.text) == 0)
@@ -169,7 +169,8 @@ prepare(struct vb_pol_run *run, struct vb_rules *nr, uint32_t **slot, uint32_t *
 		return ret;
 	*slot = malloc(sizeof(**slot) * (nr->nb + 1));
 	if (*slot == NULL) {
-		ret = vb_errf(err, errlen, "policy: out of memory");
+		vb_errf(err, errlen, "policy: out of memory");
+		ret = -ENOMEM;
 		goto fail;
 	}
 	ret = assign_slots(run, nr, *slot, dflt_slot, taken, err, errlen);
