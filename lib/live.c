@@ -137,11 +137,14 @@ publish_filters(struct vb_live *lv)
 		rte_rcu_qsbr_synchronize(lv->qs, RTE_QSBR_THRID_INVALID);
 }
 
-/* The text readers show (vbridge-stat, telemetry); torn for an instant at worst. */
+/*
+ * The text readers show (vbridge-stat, telemetry); torn for an instant at worst. The tail is
+ * zeroed first, the NUL at dst[n] included; n is bounded so the memset never underflows.
+ */
 static void
 set_text(char *dst, const char *src)
 {
-	size_t n = strlen(src);
+	size_t n = strnlen(src, VB_FILTER_TEXT_LEN - 1);
 
 	memset(dst + n, 0, VB_FILTER_TEXT_LEN - n);
 	memcpy(dst, src, n);
