@@ -6,29 +6,35 @@
 # (median, min-max, ratio vbridge/reference per pair of runs) and writes it into
 # docs/benchmarks.md between the "bench:results" markers. Not part of `meson test`.
 #
-# Usage: scripts/bench.sh [--quick] [--reps N] [--seconds S] [--cases LIST]
+# Usage: scripts/bench.sh [--quick] [--reps N] [--seconds S] [--cases LIST] [--scaling]
 #                         [--no-build] [--no-write]          (as root)
-#   --quick        2 runs of 1 s per point, 200 latency samples (~2-3 minutes)
-#   default        5 runs of 3 s per point, 1000 latency samples (~10-12 minutes)
-#   --cases 1,3    only these cases: 1 ceiling (net_null), 2 mixes (net_ring loops),
-#                  3 classifier alone (TSC, callgrind), 4 latency, 5 memory
-# One DPDK poller at a time, on lcore 1 (-l 0,1); file prefixes vbbench_*, removed after.
+#   --quick        2 runs of 1 s per point, 200 latency samples (~3-4 minutes)
+#   default        5 runs of 3 s per point, 1000 latency samples (~13-15 minutes)
+#   --cases 1,3    only these cases: 1 ceiling (net_null, copy=0 and copy=1), 2 mixes
+#                  (net_ring loops), 3 classifier alone (TSC, callgrind), 4 latency,
+#                  5 memory, 6 ARP storm replayed by net_pcap, 7 virtio-user/vhost-user,
+#                  8 scaling (also --scaling)
+#   --scaling      add case 8: 1, 2, 4, 8 workers on net_null pairs, each where the
+#                  machine has a CPU per worker and one for the main lcore, skipped otherwise
+# One DPDK poller at a time, on lcore 1 (-l 0,1), except case 7 (the vhost-user generator
+# on CPU 0, the bridge on CPU 1) and case 8; file prefixes vbbench_*, removed after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 source scripts/lib.sh
 vb_init bench
 
-reps=5 seconds=3 lat_samples=1000 cases="1,2,3,4,5" build=1 write=1 quick=0
+reps=5 seconds=3 lat_samples=1000 cases="1,2,3,4,5,6,7" build=1 write=1 quick=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 reps=2 seconds=1 lat_samples=200 ;;
 	--reps) reps=$2; shift ;;
 	--seconds) seconds=$2; shift ;;
 	--cases) cases=$2; shift ;;
+	--scaling) cases="$cases,8" ;;
 	--no-build) build=0 ;;
 	--no-write) write=0 ;;
-	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -94,7 +100,8 @@ sample_primary() {
 		return 1
 	fi
 	sleep 1	# past start-up
-	python3 "$RATE" --pid "$child" "$prefix" "$seconds" |
+	# shellcheck disable=SC2086 # PORTS: a list of port ids
+	python3 "$RATE" --pid "$child" "$prefix" "$seconds" ${PORTS:-} |
 		sed -n 's/^mpps=\([0-9.]*\) .*mpps_cpu=\([0-9.]*\).*/\1\/\2/p'
 	kill -TERM "$child"
 	wait "$child" || true
@@ -110,25 +117,28 @@ echo "busy_start|$(busy)" >> "$out/meta"
 [ -z "$(busy)" ] || log "other busy processes now: $(busy) (figures will be noisier)"
 tsc_hz=$($CLS --iters 1 --reps 1 none | awk '/^# TSC/ {printf "%.0f", $3 * 1e9}')
 
-# 1. Forwarding ceiling: two net_null ports, one forwarding lcore, burst 32, both directions.
+# 1. Forwarding ceiling: two net_null ports, one forwarding lcore, burst 32, both directions;
+#    copy=0 (the PMD never touches the frame) and copy=1 (it writes every frame, as a NIC does).
 if has_case 1; then
-	null="--no-pci --vdev net_null0 --vdev net_null1"
-	vb_cmd() { echo "$VB -l 0,1 $null --file-prefix vbbench_vb $EAL_LOG -- --burst 32 --classifier $1"; }
-	tp_cmd="dpdk-testpmd -l 0,1 $null --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --burst=32 --rxd=1024 --txd=1024 --total-num-mbufs=8191"
-	for r in $(seq "$reps"); do
-		# rotate the order so that neither side always runs first
-		if [ $((r % 2)) -eq 1 ]; then order="off tp on"; else order="on tp off"; fi
-		for side in $order; do
-			if [ "$side" = tp ]; then
-				cmd=$tp_cmd
-				v=$(sample_primary vbbench_tp $cmd)
-				record 1 "net_null io" ref "$r" "$v" "$cmd"
-			else
-				cmd=$(vb_cmd "$side")
-				v=$(sample_primary vbbench_vb $cmd)
-				record 1 "net_null io" "vb_$side" "$r" "$v" "$cmd"
-			fi
-			log "case 1 run $r $side: $v Mpps"
+	for copy in 0 1; do
+		null="--no-pci --vdev net_null0,copy=$copy --vdev net_null1,copy=$copy"
+		vb_cmd() { echo "$VB -l 0,1 $null --file-prefix vbbench_vb $EAL_LOG -- --burst 32 --classifier $1"; }
+		tp_cmd="dpdk-testpmd -l 0,1 $null --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --burst=32 --rxd=1024 --txd=1024 --total-num-mbufs=8191"
+		for r in $(seq "$reps"); do
+			# rotate the order so that neither side always runs first
+			if [ $((r % 2)) -eq 1 ]; then order="off tp on"; else order="on tp off"; fi
+			for side in $order; do
+				if [ "$side" = tp ]; then
+					cmd=$tp_cmd
+					v=$(sample_primary vbbench_tp $cmd)
+					record 1 "net_null copy=$copy" ref "$r" "$v" "$cmd"
+				else
+					cmd=$(vb_cmd "$side")
+					v=$(sample_primary vbbench_vb $cmd)
+					record 1 "net_null copy=$copy" "vb_$side" "$r" "$v" "$cmd"
+				fi
+				log "case 1 copy=$copy run $r $side: $v Mpps"
+			done
 		done
 	done
 fi
@@ -231,6 +241,114 @@ if has_case 5; then
 	mem_of vbbench_memtp dpdk-testpmd -l 0,1 --no-pci --vdev net_null0 --vdev net_null1 --file-prefix vbbench_memtp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --rxd=1024 --txd=1024 --total-num-mbufs=8191
 	log "case 5 done"
 fi
+# 6. A broadcast ARP storm written by the PMD: net_pcap replays 65,536 distinct ARP requests
+#    forever on both ports (infinite_rx: every frame copied into a fresh mbuf, as a NIC's DMA
+#    writes it), so each port sees every request, the second port as a reflection. TX is
+#    dropped by the PMD (no tx_ devargs). One mbuf per frame of the file per port is needed.
+if has_case 6; then
+	storm=$out/arpstorm.pcap
+	python3 - "$storm" <<-'EOF'
+		import struct, sys
+		# who-has 198.19.x.y tell 198.18.0.1, from 02:00:00:00:00:01, 60 bytes each
+		out = open(sys.argv[1], "wb")
+		out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+		src = bytes([2, 0, 0, 0, 0, 1])
+		for i in range(65536):
+		    f = b"\xff" * 6 + src + b"\x08\x06" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, 1)
+		    f += src + bytes([198, 18, 0, 1]) + bytes(6) + bytes([198, 19, i >> 8, i & 255])
+		    f += bytes(60 - len(f))
+		    out.write(struct.pack("<IIII", 0, i, 60, 60) + f)
+	EOF
+	pcap="--no-pci --vdev net_pcap0,rx_pcap=$storm,infinite_rx=1 --vdev net_pcap1,rx_pcap=$storm,infinite_rx=1"
+	vb_cmd="$VB -l 0,1 $pcap --file-prefix vbbench_vb $EAL_LOG -- --mbufs 262143"
+	tp_cmd="dpdk-testpmd -l 0,1 $pcap --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --total-num-mbufs=262143"
+	for r in $(seq "$reps"); do
+		if [ $((r % 2)) -eq 1 ]; then order="vb tp"; else order="tp vb"; fi
+		for side in $order; do
+			if [ "$side" = tp ]; then
+				v=$(sample_primary vbbench_tp $tp_cmd)
+				record 6 "net_pcap ARP storm" ref "$r" "$v" "$tp_cmd"
+			else
+				v=$(sample_primary vbbench_vb $vb_cmd)
+				record 6 "net_pcap ARP storm" vb_on "$r" "$v" "$vb_cmd"
+			fi
+			log "case 6 run $r $side: $v Mpps"
+		done
+	done
+fi
+
+# 7. A virtio datapath: testpmd on CPU 0 is the host, two vhost-user ports, generating
+#    (flowgen: sends 64-byte UDP frames, takes and frees what comes back); the bridge on CPU 1
+#    has two virtio-user ports on the sockets (a real descriptor ring, a copy on the host
+#    side, as a VM's NIC). vbridge and testpmd io take turns as the bridge.
+if has_case 7; then
+	sock=$out/vhost
+	host_cmd="dpdk-testpmd --lcores 0@0,1@0 --no-pci --file-prefix vbbench_host $EAL_LOG --single-file-segments --vdev net_vhost0,iface=$sock.0,queues=1 --vdev net_vhost1,iface=$sock.1,queues=1 -- --forward-mode=flowgen --nb-cores=1 -a --stats-period 60 --total-num-mbufs=16383"
+	virtio="--no-pci --single-file-segments --vdev net_virtio_user0,path=$sock.0,queues=1 --vdev net_virtio_user1,path=$sock.1,queues=1"
+	vb_cmd="$VB --lcores 0@1,1@1 $virtio --file-prefix vbbench_vb $EAL_LOG"
+	tp_cmd="dpdk-testpmd --lcores 0@1,1@1 $virtio --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=1 -a --stats-period 60 --total-num-mbufs=16383"
+	for r in $(seq "$reps"); do
+		if [ $((r % 2)) -eq 1 ]; then order="vb tp"; else order="tp vb"; fi
+		for side in $order; do
+			$host_cmd > "$out/host.log" 2>&1 < /dev/null &
+			host=$!
+			if ! wait_socket vbbench_host "$host"; then
+				log "case 7: the vhost-user host did not start: $(tail -3 "$out/host.log")"
+				break 2
+			fi
+			if [ "$side" = tp ]; then
+				v=$(sample_primary vbbench_tp $tp_cmd) || true
+				record 7 "virtio-user, vhost-user host" ref "$r" "$v" "$tp_cmd"
+			else
+				v=$(sample_primary vbbench_vb $vb_cmd) || true
+				record 7 "virtio-user, vhost-user host" vb_on "$r" "$v" "$vb_cmd"
+			fi
+			kill -TERM "$host"; wait "$host" || true
+			vb_clean_prefix vbbench_host
+			rm -f "$sock".*
+			log "case 7 run $r $side: $v Mpps"
+		done
+	done
+	echo "host|$host_cmd" >> "$out/meta"
+fi
+
+# 8. Scaling: N workers (1, 2, 4, 8) on N pairs of net_null copy=1 ports, one queue per port
+#    (net_null has no RSS), so 2N directions over N workers; testpmd with 2N ports and
+#    --nb-cores=N. A point runs only where the machine has N + 1 CPUs (the workers and the
+#    main lcore on CPUs of their own): two pollers on one CPU measure the scheduler.
+if has_case 8; then
+	ncpu=$(nproc)
+	skipped=
+	for n in 1 2 4 8; do
+		if [ $((n + 1)) -gt "$ncpu" ]; then
+			skipped="$skipped${skipped:+, }$n"
+			continue
+		fi
+		ports="--no-pci" plist=
+		for p in $(seq 0 $((2 * n - 1))); do
+			ports="$ports --vdev net_null$p,copy=1"
+			plist="$plist $p"
+		done
+		vb_cmd="$VB -l 0-$n $ports --file-prefix vbbench_vb $EAL_LOG -- --queues 1 --mbufs $((16384 * n - 1))"
+		tp_cmd="dpdk-testpmd -l 0-$n $ports --file-prefix vbbench_tp $EAL_LOG -- --forward-mode=io --nb-cores=$n -a --stats-period 60 --total-num-mbufs=$((16384 * n - 1))"
+		for r in $(seq "$reps"); do
+			for side in vb tp; do
+				if [ "$side" = tp ]; then
+					v=$(PORTS="$plist" sample_primary vbbench_tp $tp_cmd)
+					record 8 "$n worker(s), $n pair(s)" ref "$r" "$v" "$tp_cmd"
+				else
+					v=$(PORTS="$plist" sample_primary vbbench_vb $vb_cmd)
+					record 8 "$n worker(s), $n pair(s)" vb_on "$r" "$v" "$vb_cmd"
+				fi
+				log "case 8 $n workers run $r $side: $v Mpps"
+			done
+		done
+	done
+	if [ -n "$skipped" ]; then
+		echo "scaling_skipped|$skipped worker(s): $ncpu CPUs here" >> "$out/meta"
+		log "case 8: skipped $skipped worker(s): this machine has $ncpu CPUs"
+	fi
+fi
 echo "load_end|$(uptime_load)" >> "$out/meta"
 echo "busy_end|$(busy)" >> "$out/meta"
 
@@ -262,8 +380,17 @@ print("Commit %s; %s runs of %s s per point; load average %s at start, %s at end
       % (commit, reps, seconds, meta.get("load_start", "?"), meta.get("load_end", "?"),
          meta.get("busy_start") or "none", meta.get("busy_end") or "none"))
 print()
-for case, title in (("1", "1. Forwarding ceiling, net_null, one forwarding lcore, burst 32 (Mpps, both directions)"),
-                    ("2", "2. Traffic mixes, net_ring loops (Mpps; cycles/frame = TSC Hz / rate)")):
+titles = (("1", "1. Forwarding ceiling, net_null, one forwarding lcore, burst 32 (Mpps, both directions)"),
+          ("2", "2. Traffic mixes, net_ring loops (Mpps; cycles/frame = TSC Hz / rate)"),
+          ("6", "6. Broadcast ARP storm written by net_pcap (65,536 distinct requests, both ports)"),
+          ("7", "7. virtio-user ports, testpmd vhost-user host generating on the other CPU"),
+          ("8", "8. Scaling, N workers on N pairs of net_null copy=1 (Mpps, all ports)"))
+refs = {"1": "dpdk-testpmd --forward-mode=io",
+        "2": "testpmd's io forwarding logic (bench_fwd --loop io) on the same ring ports",
+        "6": "dpdk-testpmd --forward-mode=io on the same two net_pcap ports",
+        "7": "dpdk-testpmd --forward-mode=io on the same two virtio-user ports, same CPU",
+        "8": "dpdk-testpmd --forward-mode=io --nb-cores=N on the same ports"}
+for case, title in titles:
     keys = [k for k in rows if k[0] == case]
     if not keys:
         continue
@@ -284,11 +411,14 @@ for case, title in (("1", "1. Forwarding ceiling, net_null, one forwarding lcore
                 stat([x[1] for x in ref.values()]), stat(rc), cyc(vb), cyc(ref),
                 stat([x[0] for x in vb.values()]), stat([x[0] for x in ref.values()]), stat(rw)))
     print()
-    print("Reference: " + ("dpdk-testpmd --forward-mode=io" if case == "1" else
-          "testpmd's io forwarding logic (bench_fwd --loop io) on the same ring ports") +
+    print("Reference: " + refs[case] +
           ". Mpps/CPU-s: frames forwarded per second of CPU time of the worker thread (what "
           "it does while it has its core; the machine is shared); cycles/frame = TSC Hz / "
           "that rate; wall: frames per second of the sampling interval. Median (min-max).")
+    print()
+if meta.get("scaling_skipped"):
+    print("Scaling points skipped: %s (each needs a CPU per worker and one for the main lcore)."
+          % meta["scaling_skipped"])
     print()
 cls = rd("classify.txt")
 if cls:
@@ -353,6 +483,9 @@ for l in lat[:1] + lat[1:]:
 for l in mem:
     print("# case 5")
     print(l.split("|", 2)[2])
+if meta.get("host"):
+    print("# case 7, the vhost-user host (CPU 0), started before each run")
+    print(meta["host"])
 print("```")
 EOF
 
