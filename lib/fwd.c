@@ -159,6 +159,8 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 	 */
 	const struct vb_filter *sample_filter = __atomic_load_n(&p->sample_filter,
 								 __ATOMIC_ACQUIRE);
+	/* --mac-unicast on: every frame goes to the MAC table (read once, not per frame) */
+	const bool all_slow = cls->mac_unicast != 0;
 	struct vb_cls_pkt slow[VB_MAX_BURST];
 	uint32_t flags[VB_MAX_BURST];
 	uint8_t slow_idx[VB_MAX_BURST];
@@ -175,7 +177,7 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 		if (i + PREFETCH_AHEAD < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
-		if (vb_cls_needs_slow(cls, frame, m->data_len)) {
+		if (unlikely(all_slow) || unlikely(!vb_cls_fast(frame, m->data_len))) {
 			slow[nb_slow] = (struct vb_cls_pkt){
 				.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
 			};
