@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +17,53 @@ void
 vb_trust_files(bool strict)
 {
 	vb_strict_files = strict;
+}
+
+/*
+ * The directories above path, up to /, as sshd's StrictModes walks them: each must belong
+ * to root or to us, and no one else may write it (else they could rename the file away and
+ * put another in its place), unless it is sticky (/tmp: others may add names there, but not
+ * rename or remove ours). A file without a name in a directory (a memfd, a deleted file) has
+ * no directory through which it could be replaced. Returns 0 or -EPERM with err set.
+ */
+static int
+dirs_trusted(const char *path, char *err, size_t errlen)
+{
+	const struct passwd *pw;
+	char *real, *slash;
+	struct stat st;
+	int ret = 0;
+
+	real = realpath(path, NULL);
+	if (real == NULL)
+		return 0;
+	while (ret == 0 && (slash = strrchr(real, '/')) != NULL) {
+		if (slash == real)
+			slash[1] = '\0';	/* "/" itself, the last one */
+		else
+			*slash = '\0';
+		if (stat(real, &st) != 0)
+			break;
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			pw = getpwuid(st.st_uid);
+			ret = vb_errf(err, errlen, "%s: its directory %s is owned by %s (uid %u), not "
+				      "by root or the user running vbridge (uid %u): that user can "
+				      "replace the file; move it, or start vbridge with "
+				      "--no-strict-files", path, real,
+				      pw != NULL ? pw->pw_name : "nobody known",
+				      (unsigned int)st.st_uid, (unsigned int)geteuid());
+		} else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+			   (st.st_mode & S_ISVTX) == 0) {
+			ret = vb_errf(err, errlen, "%s: its directory %s is writable by group/others "
+				      "(mode %04o): anyone who may write there can replace the file "
+				      "(chmod go-w %s), or start vbridge with --no-strict-files",
+				      path, real, (unsigned int)(st.st_mode & 07777), real);
+		}
+		if (slash == real)
+			break;
+	}
+	free(real);
+	return ret == 0 ? 0 : -EPERM;
 }
 
 int
@@ -45,5 +95,5 @@ vb_file_trusted(int fd, const char *path, char *err, size_t errlen)
 			(unsigned int)st.st_uid, (unsigned int)geteuid(), path);
 		return -EPERM;
 	}
-	return 0;
+	return S_ISREG(st.st_mode) ? dirs_trusted(path, err, errlen) : 0;
 }

@@ -13,7 +13,9 @@
 
 /*
  * Check the open file fd (named path in messages): 0 if only its owner may write it and the
- * owner is root or our effective user, or if checks are off (vb_trust_files(false));
+ * owner is root or our effective user, and, for a regular file, the same holds for every
+ * directory above it up to / (realpath of path; sticky ones such as /tmp may be writable by
+ * others), or if checks are off (vb_trust_files(false));
  * else -EPERM with err naming the file and saying "writable by group/others" or who owns
  * it, and how to fix it. -errno if fstat fails.
  */

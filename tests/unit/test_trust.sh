@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Trusted files (lib/trust.c): a configuration file others may write (0666, 0664) or that
-# another user owns is refused with exit 2, the message naming the file and saying why;
+# another user owns, or that lies under a directory others may write or own, is refused
+# with exit 2, the message naming the file (and the directory) and saying why;
 # 0644 and 0600 files of root (or of the user running the test) are accepted;
 # --no-strict-files accepts them all. No EAL: --version ends the run once the file is read.
 # Usage: test_trust.sh PATH/TO/vbridge
@@ -36,7 +37,31 @@ done
 # The file the project ships, as checked out.
 expect 0 "vbridge 0" -- -- --config "$(dirname "$0")/../../config/vbridge.ini" --version
 
+# The directories above the file, up to / (sshd's StrictModes): one that others may write
+# lets them replace the file; a sticky one (/tmp) does not. Links: judged where they lead.
+mkdir -p "$tmp/open/sub" "$tmp/sticky"
+printf '[bridge]\nburst = 16\n' >"$tmp/open/sub/a.ini"
+printf '[bridge]\nburst = 16\n' >"$tmp/sticky/a.ini"
+ln -s "$tmp/open/sub/a.ini" "$tmp/link.ini"
+for m in 0777 0775 0757; do
+	chmod "$m" "$tmp/open"
+	expect 2 "$tmp/open/sub/a.ini: its directory $tmp/open is writable by group/others (mode $m)" \
+		-- -- --config "$tmp/open/sub/a.ini" --version
+	expect 2 "its directory $tmp/open is writable" -- -- --config "$tmp/link.ini" --version
+	expect 0 "vbridge 0" -- -- --no-strict-files --config "$tmp/open/sub/a.ini" --version
+done
+chmod 0755 "$tmp/open"
+expect 0 "vbridge 0" -- -- --config "$tmp/open/sub/a.ini" --version
+expect 0 "vbridge 0" -- -- --config "$tmp/link.ini" --version
+chmod 1777 "$tmp/sticky"
+expect 0 "vbridge 0" -- -- --config "$tmp/sticky/a.ini" --version
+
 if [ "$(id -u)" -eq 0 ]; then
+	# A directory of another user: that user can replace the file.
+	mkdir "$tmp/theirs"
+	printf '[bridge]\nburst = 16\n' >"$tmp/theirs/a.ini"
+	chown 65534 "$tmp/theirs"
+	expect 2 "its directory $tmp/theirs is owned by" -- -- --config "$tmp/theirs/a.ini" --version
 	# Another owner: nobody (65534), mode 0644.
 	mk nobody.ini 0644
 	chown 65534 "$tmp/nobody.ini"
