@@ -49,6 +49,9 @@ log "$(cat "$WORK/bypass-on.out")"
 log "bypass up $(awk -v a="$t_kill" -v b="$t_bypass" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms after kill -9"
 [ -d "/sys/class/net/${VBRIDGE_BYPASS_NAME}0/brif/$PORT0" ] || fail "bypass bridge does not hold $PORT0"
 d=$(ip -d link show "${VBRIDGE_BYPASS_NAME}0")
+# The bridge has no IPv6 address of its own: it must not speak on the link under study.
+ip -6 addr show dev "${VBRIDGE_BYPASS_NAME}0" | grep -q inet6 &&
+	fail "the bypass bridge has an IPv6 address: $(ip -6 addr show dev "${VBRIDGE_BYPASS_NAME}0")"
 for want in "ageing_time 0" "stp_state 0" "group_fwd_mask 0xfff8" "mcast_snooping 0"; do
 	grep -q "$want" <<<"$d" || fail "bypass bridge lacks '$want': $d"
 done
