@@ -37,6 +37,21 @@ vb_stat_quitting(void)
 	return __atomic_load_n(&vb_quit, __ATOMIC_RELAXED);
 }
 
+/* Set by SIGWINCH: like the quit flag, the one way a handler can tell the loop. */
+static bool vb_resized;
+
+static void
+on_resize(int sig __rte_unused)
+{
+	__atomic_store_n(&vb_resized, true, __ATOMIC_RELAXED);
+}
+
+bool
+vb_stat_resized(void)
+{
+	return __atomic_exchange_n(&vb_resized, false, __ATOMIC_RELAXED);
+}
+
 /* Ctrl-C and SIGTERM end a --watch or --follow cleanly; a closed pipe ends the output. */
 static void
 install_signals(void)
@@ -48,6 +63,9 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
+	/* A resized terminal: --watch redraws its screen at the new width at once. */
+	sa.sa_handler = on_resize;
+	sigaction(SIGWINCH, &sa, NULL);
 }
 
 /* --lcore: keep off the CPUs the bridge polls on, when the user knows which those are. */

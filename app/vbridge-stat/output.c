@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "layout.h"
 #include "stat.h"
 
 #define WRAP_COLUMNS	96
@@ -263,39 +264,172 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 	return ferror(f) ? -1 : 0;
 }
 
-/* A terminal gets a refreshed screen; a pipe or file gets key=value lines it can grep. */
-int
-vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
-		    const struct vb_stat_delta *delta)
+/* Text broken at spaces into lines of at most width characters (VB_LAYOUT_UNLIMITED: one). */
+static void
+print_fitted(FILE *f, const char *s, unsigned int width)
 {
-	char t[32], a[16], b[16], c[16], d[16], e[16], link[96];
-	unsigned int i;
+	while (*s != '\0') {
+		size_t cut = vb_layout_break(s, width);
+
+		fprintf(f, "%.*s\n", (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+/* The --watch screen's columns after the direction, in the order they are shown. */
+enum watch_col {
+	WATCH_RX_FPS, WATCH_RX_BPS, WATCH_TX_FPS, WATCH_TX_BPS, WATCH_DROP_FPS, WATCH_RX_FRAMES,
+	WATCH_DROPPED, WATCH_LINK, WATCH_COLS
+};
+
+/*
+ * Width with its leading space(s), and rank: what a narrow terminal keeps first (rates, then
+ * the link, then the lifetime counters). The link's width is that of its longest text.
+ */
+static const struct vb_layout_col watch_cols[WATCH_COLS] = {
+	[WATCH_RX_FPS] = { 13, 0 }, [WATCH_RX_BPS] = { 13, 1 }, [WATCH_TX_FPS] = { 13, 3 },
+	[WATCH_TX_BPS] = { 13, 4 }, [WATCH_DROP_FPS] = { 11, 2 }, [WATCH_RX_FRAMES] = { 15, 7 },
+	[WATCH_DROPPED] = { 11, 6 }, [WATCH_LINK] = { 16, 5 },
+};
+
+#define WATCH_DIR_FULL	30u	/* the direction column without a width limit */
+#define WATCH_DIR_MIN	20u	/* "~" and 7 characters of each name, " -> " between */
+
+/*
+ * The terminal --watch screen in width columns (VB_LAYOUT_UNLIMITED: today's full layout):
+ * the rates stay, the lifetime counters and the link text go first when it is narrow, and
+ * port names are shortened by vb_layout_names() so that two directions never look alike.
+ */
+static void
+print_watch_screen(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+		   const struct vb_stat_delta *delta)
+{
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX];
+	struct vb_layout_col cols[WATCH_COLS];
+	const char *full[VB_MAX_PORTS];
+	char t[32], a[16], b[16], c[16], d[16], e[16], link[96], line[512];
+	unsigned int i, natural = 0, dirw, used, link_w = 0;
+	uint32_t show;
+
+	memcpy(cols, watch_cols, sizeof(cols));
+	for (i = 0; i < snap->nb_ports; i++) {
+		unsigned int n = strlen(snap->port[i].name) + 4 +
+				 strlen(snap->port[snap->port[i].peer].name);
+
+		full[i] = snap->port[i].name;
+		if (n > natural)
+			natural = n;
+		n = 2 + strlen(link_text(&snap->port[i], link, sizeof(link)));
+		if (n > cols[WATCH_LINK].width)
+			cols[WATCH_LINK].width = n;
+	}
+	if (width == VB_LAYOUT_UNLIMITED) {
+		dirw = RTE_MAX(natural, WATCH_DIR_FULL);	/* long names no longer misalign */
+		show = vb_layout_pick(cols, WATCH_COLS, VB_LAYOUT_UNLIMITED);
+		for (i = 0; i < snap->nb_ports; i++)
+			snprintf(names[i], sizeof(names[i]), "%s", full[i]);
+	} else {
+		unsigned int dir_min = RTE_MIN(natural, WATCH_DIR_MIN);
+		unsigned int budget = width > 2 + dir_min ? width - 2 - dir_min : 0;
+
+		show = vb_layout_pick(cols, WATCH_COLS, budget);
+		used = 2;
+		for (i = 0; i < WATCH_COLS; i++)
+			if (show & (UINT32_C(1) << i))
+				used += cols[i].width;
+		/* What the columns leave goes to the names, up to their full length. */
+		dirw = width > used ? RTE_MIN(natural, width - used) : dir_min;
+		if (dirw < dir_min)
+			dirw = dir_min;
+		vb_layout_names(full, snap->nb_ports, dirw > 4 ? (dirw - 4) / 2 : 1, names);
+		/* The link text takes the rest of the line, cut: it is the last column. */
+		if (show & (UINT32_C(1) << WATCH_LINK))
+			link_w = width - (used - cols[WATCH_LINK].width) - dirw - 2;
+	}
 
 	utc(snap->unix_ns, t, sizeof(t));
-	if (tty) {
-		fputs("\033[H\033[2J", f);
-		print_header(f, snap);
-		fprintf(f, "%s, rates over %.2f s (Ctrl-C to stop)\n\n", t, delta->interval_s);
-		fprintf(f, "  %-30s %12s %12s %12s %12s %10s %14s %10s  %s\n", "direction",
-			"rx frames/s", "rx bits/s", "tx frames/s", "tx bits/s", "drops/s",
-			"rx frames", "dropped", "link (rx port)");
-		for (i = 0; i < snap->nb_ports; i++) {
-			const struct vb_stat_port *p = &snap->port[i];
-			const struct vb_stat_dir_rate *rt = &delta->rate[i];
-			char dir[2 * VB_PORT_NAME_LEN + 8];
+	snprintf(line, sizeof(line), "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, "
+		 "drain %u us, link propagation %s; shared layout %u", snap->pid,
+		 vb_state_name(snap->state), duration(uptime_ns(snap), a, sizeof(a)),
+		 snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
+		 snap->link_propagation ? "on" : "off", snap->layout_version);
+	print_fitted(f, line, width);
+	snprintf(line, sizeof(line), "%s, rates over %.2f s (Ctrl-C to stop)", t,
+		 delta->interval_s);
+	print_fitted(f, line, width);
+	fputc('\n', f);
 
-			snprintf(dir, sizeof(dir), "%s -> %s", p->name, snap->port[p->peer].name);
-			fprintf(f, "  %-30s %12s %12s %12s %12s %10s %14" PRIu64 " %10" PRIu64
-				"  %s\n", dir, si(rt->rx_fps, a, sizeof(a)),
-				si(rt->rx_bps, b, sizeof(b)), si(rt->tx_fps, c, sizeof(c)),
-				si(rt->tx_bps, d, sizeof(d)), si(rt->drop_fps, e, sizeof(e)),
-				p->dir.rx_frames, vb_dir_dropped(&p->dir),
-				link_text(p, link, sizeof(link)));
+	fprintf(f, "  %-*s", (int)dirw, "direction");
+	if (show & (UINT32_C(1) << WATCH_RX_FPS))
+		fprintf(f, " %12s", "rx frames/s");
+	if (show & (UINT32_C(1) << WATCH_RX_BPS))
+		fprintf(f, " %12s", "rx bits/s");
+	if (show & (UINT32_C(1) << WATCH_TX_FPS))
+		fprintf(f, " %12s", "tx frames/s");
+	if (show & (UINT32_C(1) << WATCH_TX_BPS))
+		fprintf(f, " %12s", "tx bits/s");
+	if (show & (UINT32_C(1) << WATCH_DROP_FPS))
+		fprintf(f, " %10s", "drops/s");
+	if (show & (UINT32_C(1) << WATCH_RX_FRAMES))
+		fprintf(f, " %14s", "rx frames");
+	if (show & (UINT32_C(1) << WATCH_DROPPED))
+		fprintf(f, " %10s", "dropped");
+	if (show & (UINT32_C(1) << WATCH_LINK))
+		fprintf(f, "  %s", "link (rx port)");
+	fputc('\n', f);
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_port *p = &snap->port[i];
+		const struct vb_stat_dir_rate *rt = &delta->rate[i];
+		char dir[2 * VB_LAYOUT_NAME_MAX + 8];
+
+		snprintf(dir, sizeof(dir), "%s -> %s", names[i], names[p->peer]);
+		fprintf(f, "  %-*s", (int)dirw, dir);
+		if (show & (UINT32_C(1) << WATCH_RX_FPS))
+			fprintf(f, " %12s", si(rt->rx_fps, a, sizeof(a)));
+		if (show & (UINT32_C(1) << WATCH_RX_BPS))
+			fprintf(f, " %12s", si(rt->rx_bps, b, sizeof(b)));
+		if (show & (UINT32_C(1) << WATCH_TX_FPS))
+			fprintf(f, " %12s", si(rt->tx_fps, c, sizeof(c)));
+		if (show & (UINT32_C(1) << WATCH_TX_BPS))
+			fprintf(f, " %12s", si(rt->tx_bps, d, sizeof(d)));
+		if (show & (UINT32_C(1) << WATCH_DROP_FPS))
+			fprintf(f, " %10s", si(rt->drop_fps, e, sizeof(e)));
+		if (show & (UINT32_C(1) << WATCH_RX_FRAMES))
+			fprintf(f, " %14" PRIu64, p->dir.rx_frames);
+		if (show & (UINT32_C(1) << WATCH_DROPPED))
+			fprintf(f, " %10" PRIu64, vb_dir_dropped(&p->dir));
+		if (show & (UINT32_C(1) << WATCH_LINK)) {
+			link_text(p, link, sizeof(link));
+			if (link_w > 0)
+				fprintf(f, "  %.*s", (int)link_w, link);
+			else
+				fprintf(f, "  %s", link);
 		}
 		fputc('\n', f);
-		for (i = 0; i < snap->nb_workers; i++)
-			fprintf(f, "  worker %u: busy %.1f %% of polls\n", i, 100.0 * delta->busy[i]);
+	}
+	fputc('\n', f);
+	for (i = 0; i < snap->nb_workers; i++)
+		fprintf(f, "  worker %u: busy %.1f %% of polls\n", i, 100.0 * delta->busy[i]);
+}
+
+/*
+ * A terminal gets a refreshed screen fitted to width columns; a pipe or file gets key=value
+ * lines it can grep, whatever the width.
+ */
+int
+vb_stat_print_watch(FILE *f, bool tty, unsigned int width, const struct vb_stat_snap *snap,
+		    const struct vb_stat_delta *delta)
+{
+	char t[32];
+	unsigned int i;
+
+	if (tty) {
+		fputs("\033[H\033[2J", f);
+		print_watch_screen(f, width, snap, delta);
 	} else {
+		utc(snap->unix_ns, t, sizeof(t));
 		for (i = 0; i < snap->nb_ports; i++) {
 			const struct vb_stat_port *p = &snap->port[i];
 			const struct vb_stat_dir_rate *rt = &delta->rate[i];

@@ -148,7 +148,8 @@ vb_stat_gone(const struct vb_shm_reader *r, char *why, size_t len)
 }
 
 int
-vb_stat_sleep(double seconds, const struct vb_shm_reader *r, char *why, size_t len)
+vb_stat_sleep(double seconds, bool on_resize, const struct vb_shm_reader *r, char *why,
+	      size_t len)
 {
 	uint64_t left = (uint64_t)(seconds * 1e9);
 
@@ -159,6 +160,8 @@ vb_stat_sleep(double seconds, const struct vb_shm_reader *r, char *why, size_t l
 			return 1;
 		if (vb_stat_gone(r, why, len))
 			return -1;
+		if (on_resize && vb_stat_resized())
+			return 2;
 		sleep_ns(step);
 		left -= step;
 	}

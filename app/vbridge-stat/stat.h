@@ -206,6 +206,8 @@ struct vb_stat_opts {
 
 /* main.c: has SIGINT, SIGTERM or a closed pipe asked us to stop? */
 bool vb_stat_quitting(void);
+/* Was the terminal resized (SIGWINCH) since the last call? Clears what it reports. */
+bool vb_stat_resized(void);
 
 /* cli.c: fill o from argv. Returns 0, 1 for --help / --version (done), -1 after a message. */
 int vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o);
@@ -223,10 +225,12 @@ int vb_stat_open(struct vb_shm_reader *r, const struct vb_stat_opts *o);
 bool vb_stat_gone(const struct vb_shm_reader *r, char *why, size_t len);
 
 /*
- * Sleep for seconds, looking every 50 ms at Ctrl-C and at the primary. Returns 0 after the
- * full sleep, 1 when asked to quit, -1 when the primary went away (why says how).
+ * Sleep for seconds, looking every 50 ms at Ctrl-C and at the primary (and, with on_resize,
+ * at the terminal's size). Returns 0 after the full sleep, 1 when asked to quit, 2 when
+ * on_resize and the terminal was resized, -1 when the primary went away (why says how).
  */
-int vb_stat_sleep(double seconds, const struct vb_shm_reader *r, char *why, size_t len);
+int vb_stat_sleep(double seconds, bool on_resize, const struct vb_shm_reader *r, char *why,
+		  size_t len);
 
 /* views.c: run the view o asks for on an open segment; returns the exit status. */
 int vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r);
@@ -321,7 +325,7 @@ const char *vb_stat_severity_name(enum vb_stat_severity s);
 
 int vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap,
 			  const struct vb_stat_delta *delta);
-int vb_stat_print_watch(FILE *f, bool tty, const struct vb_stat_snap *snap,
+int vb_stat_print_watch(FILE *f, bool tty, unsigned int width, const struct vb_stat_snap *snap,
 			const struct vb_stat_delta *delta);
 int vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		       const struct vb_stat_delta *delta, const struct vb_stat_findings *findings);

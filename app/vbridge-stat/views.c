@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "stat.h"
 
 #define EXIT_RUNTIME		1
@@ -40,7 +41,7 @@ print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
 		break;
 	}
 	if (o->watch)
-		return vb_stat_print_watch(stdout, tty, snap, delta);
+		return vb_stat_print_watch(stdout, tty, vb_layout_width(STDOUT_FILENO), snap, delta);
 	return vb_stat_print_summary(stdout, snap, delta);
 }
 
@@ -151,7 +152,7 @@ run_samples(const struct vb_stat_opts *o, const struct vb_shm_reader *r,
 		}
 		if (!o->follow)
 			break;
-		ret = vb_stat_sleep(FOLLOW_INTERVAL_S, r, why, sizeof(why));
+		ret = vb_stat_sleep(FOLLOW_INTERVAL_S, false, r, why, sizeof(why));
 		if (ret > 0)
 			break;
 		if (ret < 0) {
@@ -186,6 +187,7 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 	const struct vb_stat_samples *rs;
 	struct vb_stat_delta delta;
 	const bool tty = isatty(STDOUT_FILENO);
+	const bool redraw = tty && o->watch && o->view == VB_STAT_VIEW_SUMMARY;
 	unsigned long shown = 0;
 	unsigned int cur = 0;
 	char why[PATH_MAX + 128];
@@ -207,7 +209,14 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 		return ret == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
 	}
 	for (;;) {
-		ret = vb_stat_sleep(o->interval_s, r, why, sizeof(why));
+		ret = vb_stat_sleep(o->interval_s, redraw, r, why, sizeof(why));
+		if (ret == 2) {
+			/* Resized: the last screen again at the new width, then the next one. */
+			if (shown > 0 && vb_stat_print_watch(stdout, tty,
+					vb_layout_width(STDOUT_FILENO), &snaps[cur], &delta) != 0)
+				return vb_stat_quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;
+			continue;
+		}
 		if (ret > 0)
 			return EXIT_SUCCESS;
 		if (ret < 0)

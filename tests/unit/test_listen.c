@@ -79,6 +79,12 @@ vb_stat_quitting(void)
 	return false;
 }
 
+bool
+vb_stat_resized(void)
+{
+	return false;
+}
+
 int
 main(void)
 {

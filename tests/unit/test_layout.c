@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vbridge-stat's width logic (app/vbridge-stat/layout.c) and the --watch screen laid out at
+ * 60, 80, 120 and 200 columns: every line fits, two ports never look alike, rates keep their
+ * units, and without a width the screen is today's full one.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "stat.h"
+
+static unsigned int failures;
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		failures++;						\
+		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+	}								\
+} while (0)
+
+static void
+test_width(void)
+{
+	CHECK(vb_layout_width_from(0, NULL) == VB_LAYOUT_UNLIMITED, "no tty, no COLUMNS");
+	CHECK(vb_layout_width_from(0, "") == VB_LAYOUT_UNLIMITED, "empty COLUMNS");
+	CHECK(vb_layout_width_from(0, "80") == 80, "COLUMNS=80");
+	CHECK(vb_layout_width_from(120, "80") == 120, "the terminal wins over COLUMNS");
+	CHECK(vb_layout_width_from(0, "80x") == VB_LAYOUT_UNLIMITED, "COLUMNS=80x ignored");
+	CHECK(vb_layout_width_from(0, "5") == VB_LAYOUT_UNLIMITED, "COLUMNS=5 ignored");
+	CHECK(vb_layout_width_from(0, "-80") == VB_LAYOUT_UNLIMITED, "COLUMNS=-80 ignored");
+}
+
+static void
+test_names(void)
+{
+	static const char * const eth[] = { "net_af_packet0", "net_af_packet1" };
+	static const char * const pci[] = { "0000:0b:00.0", "0000:0c:00.0" };
+	static const char * const tails[] = { "left_uplink0", "right_uplink0" };
+	static const char * const same[] = { "net_null0", "net_null0" };
+	char out[4][VB_LAYOUT_NAME_MAX];
+	unsigned int w;
+
+	w = vb_layout_names(eth, 2, 20, out);
+	CHECK(w == 14 && strcmp(out[0], "net_af_packet0") == 0, "short enough: kept, got %s",
+	      out[0]);
+	w = vb_layout_names(eth, 2, 8, out);
+	CHECK(w == 8 && strcmp(out[0], "~packet0") == 0 && strcmp(out[1], "~packet1") == 0,
+	      "ethdev names keep their tail: %s %s", out[0], out[1]);
+	vb_layout_names(pci, 2, 8, out);
+	CHECK(strcmp(out[0], "~0b:00.0") == 0 && strcmp(out[1], "~0c:00.0") == 0,
+	      "PCI addresses keep bus:dev.fn: %s %s", out[0], out[1]);
+	vb_layout_names(tails, 2, 8, out);
+	CHECK(strcmp(out[0], "port 0") == 0 && strcmp(out[1], "port 1") == 0,
+	      "same tail: the bridge port index instead, got %s %s", out[0], out[1]);
+	vb_layout_names(same, 2, 20, out);
+	CHECK(strcmp(out[0], out[1]) != 0, "two ports of one name still told apart");
+	vb_layout_names(eth, 2, 3, out);
+	CHECK(strcmp(out[0], "#0") == 0 && strcmp(out[1], "#1") == 0, "3 wide: %s %s", out[0],
+	      out[1]);
+}
+
+static void
+test_pick(void)
+{
+	static const struct vb_layout_col c[] = { { 10, 2 }, { 10, 0 }, { 30, 1 }, { 5, 3 } };
+
+	CHECK(vb_layout_pick(c, 4, VB_LAYOUT_UNLIMITED) == 0xf, "unlimited: all");
+	CHECK(vb_layout_pick(c, 4, 10) == 0x2, "10: the first rank only");
+	CHECK(vb_layout_pick(c, 4, 25) == 0xb, "25: rank 1 does not fit, 2 and 3 do");
+	CHECK(vb_layout_pick(c, 4, 55) == 0xf, "55: all");
+	CHECK(vb_layout_pick(c, 4, 4) == 0, "4: none");
+	CHECK(vb_layout_break("abc def ghi", 7) == 7, "break at the space");
+	CHECK(vb_layout_break("abc def ghi", 6) == 3, "break back at the space");
+	CHECK(vb_layout_break("abcdefghi", 4) == 4, "a long word is cut");
+	CHECK(vb_layout_break("abc", VB_LAYOUT_UNLIMITED) == 3, "unlimited: whole");
+}
+
+static const char * const port_names[] = {
+	"net_af_packet0", "net_af_packet1", "0000:0b:00.0", "0000:0c:00.0",
+};
+
+static void
+make_snap(struct vb_stat_snap *s, struct vb_stat_delta *d)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	memset(d, 0, sizeof(*d));
+	s->nb_ports = RTE_DIM(port_names);
+	s->nb_workers = 2;
+	s->pid = 4242;
+	s->burst = 32;
+	s->drain_us = 100;
+	s->layout_version = 6;
+	s->unix_ns = 1700000000000000000ULL;
+	s->start_unix_ns = s->unix_ns - 3600000000000ULL;
+	d->interval_s = 1.0;
+	for (i = 0; i < s->nb_ports; i++) {
+		struct vb_stat_port *p = &s->port[i];
+
+		snprintf(p->name, sizeof(p->name), "%s", port_names[i]);
+		p->peer = i ^ 1;
+		p->link_up = 1;
+		p->link_full_duplex = 1;
+		p->link_speed_mbps = 10000;
+		p->dir.rx_frames = 123456789012ULL;
+		/* The same numbers on every port: only the names tell the rows apart. */
+		d->rate[i].rx_fps = 12345678;
+		d->rate[i].rx_bps = 9876543210.0;
+		d->rate[i].tx_fps = 12345678;
+		d->rate[i].tx_bps = 9876543210.0;
+		d->rate[i].drop_fps = 1500;
+	}
+}
+
+/* The screen as lines (the clear-screen escape taken off); returns how many. */
+static unsigned int
+render(unsigned int width, char lines[][512], unsigned int max)
+{
+	static struct vb_stat_snap s;
+	static struct vb_stat_delta d;
+	char *buf = NULL, *p, *nl;
+	size_t len = 0;
+	unsigned int n = 0;
+	FILE *f;
+
+	make_snap(&s, &d);
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_watch(f, true, width, &s, &d) != 0) {
+		fprintf(stderr, "FAIL: could not render at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	p = buf;
+	if (strncmp(p, "\033[H\033[2J", 7) == 0)
+		p += 7;
+	for (; *p != '\0' && n < max; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		snprintf(lines[n++], 512, "%.*s", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+	free(buf);
+	return n;
+}
+
+static void
+test_watch(unsigned int width)
+{
+	static char lines[64][512];
+	unsigned int n = render(width, lines, RTE_DIM(lines)), i, j, rows = 0;
+	unsigned int row[8];
+
+	/* VB_LAYOUT_SHOW=1 to look at the screens. */
+	for (i = 0; getenv("VB_LAYOUT_SHOW") != NULL && i < n; i++)
+		printf("%3u|%s\n", width, lines[i]);
+	for (i = 0; i < n; i++) {
+		CHECK(width == VB_LAYOUT_UNLIMITED || strlen(lines[i]) <= width,
+		      "width %u: line %u is %zu long: \"%s\"", width, i, strlen(lines[i]), lines[i]);
+		if (strstr(lines[i], " -> ") != NULL && rows < RTE_DIM(row))
+			row[rows++] = i;
+	}
+	CHECK(rows == RTE_DIM(port_names), "width %u: %u direction rows", width, rows);
+	for (i = 0; i < rows; i++) {
+		CHECK(strstr(lines[row[i]], "12.35 M") != NULL, "width %u: rx frames/s keeps its "
+		      "unit: \"%s\"", width, lines[row[i]]);
+		CHECK(strstr(lines[row[i]], "9.88 G") != NULL, "width %u: rx bits/s keeps its "
+		      "unit: \"%s\"", width, lines[row[i]]);
+		for (j = i + 1; j < rows; j++)
+			CHECK(strcmp(lines[row[i]], lines[row[j]]) != 0,
+			      "width %u: two directions look alike: \"%s\"", width, lines[row[i]]);
+	}
+	/* Rates line up under their heading whatever the width. */
+	for (i = 0; i + 1 < rows; i++)
+		CHECK(strstr(lines[row[i]], "12.35 M") - lines[row[i]] ==
+		      strstr(lines[row[i + 1]], "12.35 M") - lines[row[i + 1]],
+		      "width %u: rx frames/s not aligned", width);
+	if (width == VB_LAYOUT_UNLIMITED || width >= 200) {
+		CHECK(strstr(lines[row[0]], "net_af_packet0 -> net_af_packet1") != NULL,
+		      "width %u: full names when there is room: \"%s\"", width, lines[row[0]]);
+		CHECK(strstr(lines[row[0]], "up 10000 Mbps full-duplex") != NULL,
+		      "width %u: the link text when there is room: \"%s\"", width, lines[row[0]]);
+	}
+}
+
+int
+main(void)
+{
+	static const unsigned int widths[] = { 60, 80, 120, 200, VB_LAYOUT_UNLIMITED };
+	unsigned int i;
+
+	test_width();
+	test_names();
+	test_pick();
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_watch(widths[i]);
+	if (failures != 0) {
+		fprintf(stderr, "%u check(s) failed\n", failures);
+		return 1;
+	}
+	printf("layout: all checks passed\n");
+	return 0;
+}
