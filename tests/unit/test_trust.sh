@@ -34,8 +34,28 @@ done
 for f in r644 r600 r444; do
 	expect 0 "vbridge 0" -- -- --config "$tmp/$f.ini" --version
 done
-# The file the project ships, as checked out.
-expect 0 "vbridge 0" -- -- --config "$(dirname "$0")/../../config/vbridge.ini" --version
+# The file the project ships, as checked out: accepted, unless the checkout itself lies under
+# a directory others may write (then refused, naming it: the check is right, the place not).
+shipped=$(realpath "$(dirname "$0")/../../config/vbridge.ini")
+open_dir=
+d=$(dirname "$shipped")
+while :; do
+	perm=$(stat -c '%a %u' "$d")
+	mode=$((8#${perm% *})) owner=${perm#* }
+	if { [ $((mode & 8#022)) -ne 0 ] && [ $((mode & 8#1000)) -eq 0 ]; } ||
+		{ [ "$owner" != 0 ] && [ "$owner" != "$(id -u)" ]; }; then
+		open_dir=$d
+		break
+	fi
+	[ "$d" = / ] && break
+	d=$(dirname "$d")
+done
+if [ -z "$open_dir" ]; then
+	expect 0 "vbridge 0" -- -- --config "$shipped" --version
+else
+	echo "note: the checkout is under $open_dir, which others may write or own: refused"
+	expect 2 "its directory $open_dir is" -- -- --config "$shipped" --version
+fi
 
 # The directories above the file, up to / (sshd's StrictModes): one that others may write
 # lets them replace the file; a sticky one (/tmp) does not. Links: judged where they lead.
