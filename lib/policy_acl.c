@@ -371,6 +371,14 @@ vb_policy_judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint1
 	judge(pol, pkts, nb, in_port, out);
 }
 
+static inline void
+count_run(struct vb_pol_ctrs *c, uint16_t frames, uint64_t bytes, uint64_t now)
+{
+	vb_ctr_add(&c->frames, frames);
+	vb_ctr_add(&c->bytes, bytes);
+	__atomic_store_n(&c->last_tsc, now, __ATOMIC_RELAXED);
+}
+
 uint16_t
 vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf **pkts,
 		uint16_t nb, uint16_t in_port, uint64_t now, struct vb_pol_ctrs *ctrs,
@@ -378,17 +386,24 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 {
 	const struct vb_pol_verdict *v[VB_MAX_BURST];
 	struct rte_mbuf *gone[VB_MAX_BURST];
-	uint16_t i, kept = 0, nb_gone = 0, nb_denied = 0;
-	uint64_t denied_bytes = 0;
+	const struct vb_pol_verdict *run = NULL;
+	uint16_t i, kept = 0, nb_gone = 0, nb_denied = 0, run_frames = 0;
+	uint64_t denied_bytes = 0, run_bytes = 0;
 
 	judge(pol, pkts, nb, in_port, v);
+	/* Frames of a burst mostly share a verdict: count runs, one store per run. */
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct vb_pol_ctrs *c = &ctrs[v[i]->slot];
 
-		vb_ctr_add(&c->frames, 1);
-		vb_ctr_add(&c->bytes, m->pkt_len);
-		__atomic_store_n(&c->last_tsc, now, __ATOMIC_RELAXED);
+		if (v[i] != run) {
+			if (run != NULL)
+				count_run(&ctrs[run->slot], run_frames, run_bytes, now);
+			run = v[i];
+			run_frames = 0;
+			run_bytes = 0;
+		}
+		run_frames++;
+		run_bytes += m->pkt_len;
 		if (v[i]->action == VB_POL_PERMIT) {
 			pkts[kept++] = m;
 			continue;
@@ -406,6 +421,8 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 		else
 			gone[nb_gone++] = m;
 	}
+	if (run != NULL)
+		count_run(&ctrs[run->slot], run_frames, run_bytes, now);
 	if (nb_gone != 0)
 		rte_pktmbuf_free_bulk(gone, nb_gone);
 	res->denied = nb_denied;
