@@ -195,12 +195,15 @@ own_dir(const char *dir, mode_t mode, gid_t gid, char *err, size_t errlen)
 	struct stat st;
 
 	if (mkdir(dir, mode) != 0 && errno != EEXIST)
-		return vb_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return vb_errf(err, errlen, "cannot create %s: %s%s", dir, strerror(errno),
+			    errno == EACCES ? " (not root? set " VB_RUN_DIR_ENV " to a directory "
+			    "of yours, for vbridge and vbridge-stat alike)" : "");
 	if (lstat(dir, &st) != 0)
 		return vb_errf(err, errlen, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 		return vb_errf(err, errlen, "%s is not a directory of uid %u (it belongs to uid "
-			    "%u): remove it and start again", dir, (unsigned int)geteuid(),
+			    "%u): remove it, or set " VB_RUN_DIR_ENV " to a directory of yours (for "
+			    "vbridge and vbridge-stat alike)", dir, (unsigned int)geteuid(),
 			    (unsigned int)st.st_uid);
 	if ((gid != (gid_t)-1 && st.st_gid != gid && chown(dir, (uid_t)-1, gid) != 0) ||
 	    ((st.st_mode & 07777) != mode && chmod(dir, mode) != 0))
@@ -220,17 +223,24 @@ lock_holder(int fd)
 	return fl.l_type == F_UNLCK ? 0 : (int)fl.l_pid;
 }
 
-/* The segment's group: the configured one, else "vbridge" if it exists, else root's. */
+/*
+ * The group that may read the segment: the configured one, else "vbridge" if it exists
+ * (*shared set); else nobody's but ours (our own group, owner-only modes: root only).
+ */
 static int
-segment_group(const struct vb_config *cfg, gid_t *gid, char *err, size_t errlen)
+segment_group(const struct vb_config *cfg, gid_t *gid, bool *shared, char *err,
+	      size_t errlen)
 {
 	const struct group *gr;
 
-	*gid = 0;
+	*gid = getegid();
+	*shared = true;
 	if (cfg->monitor_group[0] == '\0') {
 		gr = getgrnam(VB_MONITOR_GROUP);
 		if (gr != NULL)
 			*gid = gr->gr_gid;
+		else
+			*shared = false;
 		return 0;
 	}
 	gr = getgrnam(cfg->monitor_group);
@@ -281,6 +291,7 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 	struct vb_pol_info pi;
 	size_t total;
 	void *addr;
+	bool shared;
 	gid_t gid;
 	int ret, fd, holder;
 
@@ -290,14 +301,14 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 	prefix = prefix == NULL ? rte_eal_get_runtime_dir() : prefix + 1;
 	if (vb_shm_path(prefix, w->path, sizeof(w->path)) != 0)
 		return vb_errf(err, errlen, "stats segment: path too long for prefix '%s'", prefix);
-	ret = segment_group(cfg, &gid, err, errlen);
+	ret = segment_group(cfg, &gid, &shared, err, errlen);
 	if (ret != 0)
 		return ret;
 	dir_of(w->path, dir, sizeof(dir));
 	dir_of(dir, base, sizeof(base));
 	ret = own_dir(base, 0755, (gid_t)-1, err, errlen);
 	if (ret == 0)
-		ret = own_dir(dir, gid != 0 ? 0750 : 0700, gid, err, errlen);
+		ret = own_dir(dir, shared ? 0750 : 0700, gid, err, errlen);
 	if (ret != 0)
 		return ret;
 
@@ -321,7 +332,7 @@ vb_shm_create(struct vb_shm_writer *w, const struct vb_config *cfg, unsigned int
 		return vb_errf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 	w->fd = fd;
 	total = layout_pol(cfg, nb_workers, layout_cls(cfg, nb_workers, &ci), &pi);
-	if (fchown(fd, (uid_t)-1, gid) != 0 || fchmod(fd, gid != 0 ? 0640 : 0600) != 0 ||
+	if (fchown(fd, (uid_t)-1, gid) != 0 || fchmod(fd, shared ? 0640 : 0600) != 0 ||
 	    fcntl(fd, F_SETLK, &fl) != 0 || ftruncate(fd, (off_t)total) != 0) {
 		ret = vb_errf(err, errlen, "cannot set up %s: %s", tmp, strerror(errno));
 		goto fail;
