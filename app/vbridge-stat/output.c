@@ -88,16 +88,40 @@ uptime_ns(const struct vb_stat_snap *snap)
 	return snap->unix_ns > snap->start_unix_ns ? snap->unix_ns - snap->start_unix_ns : 0;
 }
 
-static void
-print_header(FILE *f, const struct vb_stat_snap *snap)
+/* The first line of every view: who, since when, how it runs. */
+static const char *
+header_text(const struct vb_stat_snap *snap, char *buf, size_t len)
 {
 	char up[32];
 
-	fprintf(f, "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, drain %u us, "
-		"link propagation %s; shared layout %u\n", snap->pid,
-		vb_state_name(snap->state), duration(uptime_ns(snap), up, sizeof(up)),
-		snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
-		snap->link_propagation ? "on" : "off", snap->layout_version);
+	snprintf(buf, len, "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, drain %u us, "
+		 "link propagation %s; shared layout %u", snap->pid,
+		 vb_state_name(snap->state), duration(uptime_ns(snap), up, sizeof(up)),
+		 snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
+		 snap->link_propagation ? "on" : "off", snap->layout_version);
+	return buf;
+}
+
+static void
+print_header(FILE *f, const struct vb_stat_snap *snap)
+{
+	char line[256];
+
+	fprintf(f, "%s\n", header_text(snap, line, sizeof(line)));
+}
+
+/* Text broken at spaces into lines of at most width characters (VB_LAYOUT_UNLIMITED: one). */
+static void
+print_fitted(FILE *f, const char *s, unsigned int width)
+{
+	while (*s != '\0') {
+		size_t cut = vb_layout_break(s, width);
+
+		fprintf(f, "%.*s\n", (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
 }
 
 /* The counters that name the scenario's fault: always shown, even at 0. */
@@ -264,20 +288,6 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 	return ferror(f) ? -1 : 0;
 }
 
-/* Text broken at spaces into lines of at most width characters (VB_LAYOUT_UNLIMITED: one). */
-static void
-print_fitted(FILE *f, const char *s, unsigned int width)
-{
-	while (*s != '\0') {
-		size_t cut = vb_layout_break(s, width);
-
-		fprintf(f, "%.*s\n", (int)cut, s);
-		s += cut;
-		while (*s == ' ')
-			s++;
-	}
-}
-
 /* The --watch screen's columns after the direction, in the order they are shown. */
 enum watch_col {
 	WATCH_RX_FPS, WATCH_RX_BPS, WATCH_TX_FPS, WATCH_TX_BPS, WATCH_DROP_FPS, WATCH_RX_FRAMES,
@@ -350,12 +360,7 @@ print_watch_screen(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 	}
 
 	utc(snap->unix_ns, t, sizeof(t));
-	snprintf(line, sizeof(line), "vbridge pid %d, %s, up %s; %u worker lcore%s, burst %u, "
-		 "drain %u us, link propagation %s; shared layout %u", snap->pid,
-		 vb_state_name(snap->state), duration(uptime_ns(snap), a, sizeof(a)),
-		 snap->nb_workers, snap->nb_workers == 1 ? "" : "s", snap->burst, snap->drain_us,
-		 snap->link_propagation ? "on" : "off", snap->layout_version);
-	print_fitted(f, line, width);
+	print_fitted(f, header_text(snap, line, sizeof(line)), width);
 	snprintf(line, sizeof(line), "%s, rates over %.2f s (Ctrl-C to stop)", t,
 		 delta->interval_s);
 	print_fitted(f, line, width);
@@ -1087,37 +1092,42 @@ vb_stat_print_prometheus_down(FILE *f, const char *reason)
 	return ferror(f) ? -1 : 0;
 }
 
-/* Print text wrapped at WRAP_COLUMNS, each line indented. */
+/*
+ * Print s wrapped to width columns (at most WRAP_COLUMNS: prose is read, not scanned), the
+ * first line after first, the others after indent.
+ */
 static void
-wrapped(FILE *f, const char *indent, const char *s)
+wrapped(FILE *f, const char *first, const char *indent, const char *s, unsigned int width)
 {
-	size_t width = WRAP_COLUMNS - strlen(indent);
+	const char *lead = first;
 
-	while (*s != '\0') {
-		size_t n = strlen(s), cut;
+	if (width == VB_LAYOUT_UNLIMITED || width > WRAP_COLUMNS)
+		width = WRAP_COLUMNS;
+	do {
+		size_t room = width > strlen(lead) + 8 ? width - strlen(lead) : 8;
+		size_t cut = vb_layout_break(s, room);
 
-		if (n <= width) {
-			fprintf(f, "%s%s\n", indent, s);
-			return;
-		}
-		for (cut = width; cut > 0 && s[cut] != ' '; cut--)
-			;
-		if (cut == 0)
-			cut = width;
-		fprintf(f, "%s%.*s\n", indent, (int)cut, s);
+		fprintf(f, "%s%.*s\n", lead, (int)cut, s);
 		s += cut;
 		while (*s == ' ')
 			s++;
-	}
+		lead = indent;
+	} while (*s != '\0');
 }
 
 int
-vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
+vb_stat_print_findings(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 		       const struct vb_stat_delta *delta, const struct vb_stat_findings *findings)
 {
+	char line[512];
 	unsigned int i, serious = 0;
 
-	print_header(f, snap);
+	if (width == VB_LAYOUT_UNLIMITED) {
+		print_header(f, snap);
+	} else {
+		header_text(snap, line, sizeof(line));
+		print_fitted(f, line, width);
+	}
 	if (delta != NULL)
 		fprintf(f, "Looked at the counters since start and over the last %.1f s.\n\n",
 			delta->interval_s);
@@ -1131,21 +1141,28 @@ vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
 			serious++;
 		snprintf(head, sizeof(head), "%s: %s%s%s", vb_stat_severity_name(fd->severity),
 			 fd->code, fd->port[0] != '\0' ? " on " : "", fd->port);
-		fprintf(f, "%s\n", head);
-		wrapped(f, "  ", fd->text);
-		fprintf(f, "  evidence: %s\n\n", fd->evidence);
+		print_fitted(f, head, width);
+		wrapped(f, "  ", "  ", fd->text, width);
+		/* Piped, the evidence stays one line for grep; a terminal gets it wrapped. */
+		if (width == VB_LAYOUT_UNLIMITED)
+			fprintf(f, "  evidence: %s\n", fd->evidence);
+		else
+			wrapped(f, "  evidence: ", "    ", fd->evidence, width);
+		fputc('\n', f);
 	}
 	if (findings->dropped > 0)
 		fprintf(f, "(%u more findings not shown)\n\n", findings->dropped);
 	if (serious == 0)
-		fprintf(f, "No problems seen: %u port%s, links up, nothing dropped, no NIC-level "
-			"drops or errors%s%s.\n", snap->nb_ports, snap->nb_ports == 1 ? "" : "s",
-			snap->tables.enabled ? ", no broadcasts duplicated, reflected or looped, "
-			"no MAC moves" : " (the classifier is off)",
-			findings->n > 0 ? " (see the notes above)" : "");
+		snprintf(line, sizeof(line), "No problems seen: %u port%s, links up, nothing "
+			 "dropped, no NIC-level drops or errors%s%s.", snap->nb_ports,
+			 snap->nb_ports == 1 ? "" : "s",
+			 snap->tables.enabled ? ", no broadcasts duplicated, reflected or looped, "
+			 "no MAC moves" : " (the classifier is off)",
+			 findings->n > 0 ? " (see the notes above)" : "");
 	else
-		fprintf(f, "%u problem%s or warning%s found.\n", serious, serious == 1 ? "" : "s",
-			serious == 1 ? "" : "s");
+		snprintf(line, sizeof(line), "%u problem%s or warning%s found.", serious,
+			 serious == 1 ? "" : "s", serious == 1 ? "" : "s");
+	print_fitted(f, line, width);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

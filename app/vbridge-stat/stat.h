@@ -332,7 +332,8 @@ int vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 int vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap);
 /* No vbridge to read: vbridge_up 0, after the reason as a comment (--listen's answer). */
 int vb_stat_print_prometheus_down(FILE *f, const char *reason);
-int vb_stat_print_findings(FILE *f, const struct vb_stat_snap *snap,
+/* --diagnose in width columns (0: not a terminal, the full-width lines scripts read). */
+int vb_stat_print_findings(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 			   const struct vb_stat_delta *delta,
 			   const struct vb_stat_findings *findings);
 int vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,

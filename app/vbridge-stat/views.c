@@ -33,7 +33,8 @@ print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
 		return vb_stat_print_prometheus(stdout, snap);
 	case VB_STAT_VIEW_DIAGNOSE:
 		vb_stat_diagnose(snap, delta, smp, &findings);
-		return vb_stat_print_findings(stdout, snap, delta, &findings);
+		return vb_stat_print_findings(stdout, vb_layout_width(STDOUT_FILENO), snap, delta,
+					      &findings);
 	case VB_STAT_VIEW_SUMMARY:
 	case VB_STAT_VIEW_MACS:
 	case VB_STAT_VIEW_SAMPLES:

@@ -190,6 +190,52 @@ test_watch(unsigned int width)
 	}
 }
 
+/* --diagnose: every line within the width, the whole evidence still there. */
+static void
+test_findings(unsigned int width)
+{
+	static struct vb_stat_snap s;
+	static struct vb_stat_delta d;
+	static struct vb_stat_findings fs;
+	char *buf = NULL, *p, *nl, joined[2048] = "";
+	size_t len = 0;
+	FILE *f;
+
+	make_snap(&s, &d);
+	memset(&fs, 0, sizeof(fs));
+	fs.n = 1;
+	fs.f[0].severity = VB_STAT_WARNING;
+	snprintf(fs.f[0].code, sizeof(fs.f[0].code), "duplicates_seen");
+	snprintf(fs.f[0].port, sizeof(fs.f[0].port), "net_af_packet0");
+	snprintf(fs.f[0].text, sizeof(fs.f[0].text), "%s", "Broadcasts came back duplicated on "
+		 "this port: something upstream copies frames (a second path, a hub, a mirror "
+		 "port that is also bridged). Check the switch ports this link goes to.");
+	snprintf(fs.f[0].evidence, sizeof(fs.f[0].evidence), "%s", "duplicate=123456 of "
+		 "bcast=234567 since start; 1.50 k/s over the last 1.0 s; MACs 02:00:00:00:00:01 "
+		 "02:00:00:00:00:02 moved between net_af_packet0 and net_af_packet1");
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_findings(f, width, &s, &d, &fs) != 0) {
+		fprintf(stderr, "FAIL: could not render --diagnose at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	for (p = buf; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		if (getenv("VB_LAYOUT_SHOW") != NULL)
+			printf("%3u|%.*s\n", width, (int)(nl - p), p);
+		CHECK(width == VB_LAYOUT_UNLIMITED || (size_t)(nl - p) <= width,
+		      "--diagnose at %u: a line of %zu: \"%.*s\"", width, (size_t)(nl - p),
+		      (int)(nl - p), p);
+		strncat(joined, p, RTE_MIN((size_t)(nl - p) + 1, sizeof(joined) - strlen(joined) - 1));
+	}
+	CHECK(strstr(joined, "moved between net_af_packet0") != NULL ||
+	      strstr(joined, "moved between\n") != NULL, "--diagnose at %u: evidence kept", width);
+	CHECK(strstr(joined, "net_af_packet1") != NULL, "--diagnose at %u: evidence kept", width);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -201,6 +247,8 @@ main(void)
 	test_pick();
 	for (i = 0; i < RTE_DIM(widths); i++)
 		test_watch(widths[i]);
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_findings(widths[i]);
 	if (failures != 0) {
 		fprintf(stderr, "%u check(s) failed\n", failures);
 		return 1;
