@@ -17,18 +17,6 @@
 #define IPV6_HLEN		40
 #define IPPROTO_ICMPV6_		58
 
-#define VB_CLS_NAME_(name, help) #name,
-const char *const vb_cls_ctr_names[VB_CLS_CTR_COUNT] = {
-	VB_CLS_CTR_LIST(VB_CLS_NAME_)
-};
-#undef VB_CLS_NAME_
-
-#define VB_CLS_HELP_(name, help) help,
-const char *const vb_cls_ctr_help[VB_CLS_CTR_COUNT] = {
-	VB_CLS_CTR_LIST(VB_CLS_HELP_)
-};
-#undef VB_CLS_HELP_
-
 /* The chain indexes the kind counters by kind: the lists must stay in the enums' order. */
 _Static_assert(VB_CLS_CTR_arp_malformed - VB_CLS_CTR_arp_request ==
 	       VB_ARP_MALFORMED - VB_ARP_REQUEST, "ARP counters follow enum vb_arp_kind");

@@ -54,6 +54,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 
+#include "counters.h"
 #include "duptab.h"
 #include "mactab.h"
 #include "sample.h"
@@ -142,77 +143,20 @@ struct vb_cls {
 	uint8_t nd_target[16];	/* NS/NA/redirect target; zero for RS/RA */
 };
 
-/* The caller's per-port classifier counters; the names live in VB_CLS_CTR_LIST. */
-#define VB_CLS_CTR_LIST(X) \
-	X(bcast,		"broadcast frames received") \
-	X(mcast,		"multicast (not broadcast) frames received") \
-	X(tagged,		"frames with at least one VLAN tag") \
-	X(qinq,			"frames with two or more VLAN tags") \
-	X(malformed,		"runts, truncated tags, malformed ARP or ND (still forwarded)") \
-	X(arp_request,		"ARP requests (not probe, not announcement)") \
-	X(arp_reply,		"ARP replies (not gratuitous)") \
-	X(arp_probe,		"ARP probes: requests from 0.0.0.0 (RFC 5227)") \
-	X(arp_announce,		"ARP announcements: requests with sender IP = target IP") \
-	X(arp_gratuitous,	"gratuitous ARP replies: sender IP = target IP") \
-	X(arp_other,		"ARP with an opcode other than request or reply") \
-	X(arp_malformed,	"ARP truncated or not Ethernet/IPv4") \
-	X(nd_rs,		"IPv6 router solicitations") \
-	X(nd_ra,		"IPv6 router advertisements") \
-	X(nd_ns,		"IPv6 neighbour solicitations (not DAD)") \
-	X(nd_dad,		"IPv6 duplicate address detection: NS from ::") \
-	X(nd_na,		"IPv6 neighbour advertisements") \
-	X(nd_redirect,		"IPv6 redirects") \
-	X(nd_malformed,		"IPv6 ND truncated or inconsistent") \
-	X(duplicate,		"bcast/mcast received again on the same port within the window") \
-	X(reflected,		"bcast/mcast received back on the port it was sent out of") \
-	X(looped,		"bcast/mcast that came back on both sides: circulating") \
-	X(mac_moves,		"source MAC seen on this port after the other side of its pair") \
-	X(would_be_filtered,	"frames a learning bridge would drop: destination seen here") \
-	X(dup_inserts,		"duplicate-table entries written for a new frame") \
-	X(dup_evictions,	"duplicate-table live entries evicted before their window ended") \
-	X(dup_torn,		"duplicate-table entries found torn by a concurrent write") \
-	X(mac_inserts,		"MAC-table entries written for a new MAC") \
-	X(mac_evictions,	"MAC-table live entries evicted before ageing out") \
-	X(mac_torn,		"MAC-table entries found torn by a concurrent write") \
-	X(samples,		"frames offered to the sample ring (see the ring's own counters)")
-
-#define VB_CLS_CTR_ENUM_(name, help) VB_CLS_CTR_##name,
-enum vb_cls_ctr_index {
-	VB_CLS_CTR_LIST(VB_CLS_CTR_ENUM_)
-	VB_CLS_CTR_COUNT
-};
-#undef VB_CLS_CTR_ENUM_
-
 /*
- * Classifier counters of one receiving bridge port as one lcore saw them. One writer (the
- * lcore), plain stores (vb_cls_ctr_inc); readers load with relaxed atomics and sum over
- * lcores. The union lets a reader walk them as an array in VB_CLS_CTR_LIST order.
+ * The caller's per-port classifier counters: struct vb_cls_ctrs, made from VB_CLS_CTR_LIST
+ * (counters.h), which also names and describes them (vb_cls_ctr_desc).
  */
-#define VB_CLS_CTR_FIELD_(name, help) uint64_t name;
-struct vb_cls_ctrs {
-	union {
-		struct {
-			VB_CLS_CTR_LIST(VB_CLS_CTR_FIELD_)
-		};
-		uint64_t v[VB_CLS_CTR_COUNT];
-	};
-};
-#undef VB_CLS_CTR_FIELD_
-
-/* Counter names (the field names: [a-z0-9_], usable as telemetry and Prometheus keys). */
-extern const char *const vb_cls_ctr_names[VB_CLS_CTR_COUNT];
-/* One-line descriptions, for Prometheus HELP and --help texts. */
-extern const char *const vb_cls_ctr_help[VB_CLS_CTR_COUNT];
 
 /* Name of an ARP / ND kind ("request", "dad", ...); "?" when out of range. */
 const char *vb_arp_kind_name(unsigned int kind);
 const char *vb_nd_kind_name(unsigned int kind);
 
-/* Single writer add: plain load and store, no lock prefix (see shm.h vb_ctr_add). */
+/* Single writer add: plain load and store, no lock prefix (counters.h vb_ctr_add). */
 static inline void
 vb_cls_ctr_inc(uint64_t *ctr)
 {
-	__atomic_store_n(ctr, *ctr + 1, __ATOMIC_RELAXED);
+	vb_ctr_add(ctr, 1);
 }
 
 /*

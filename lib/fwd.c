@@ -326,9 +326,9 @@ vb_fwd_loop(void *arg)
 		got = 0;
 		for (i = 0; i < nb_paths; i++)
 			got |= path_receive(&w->path[i], w, now);
-		vb_ctr_add(&ctrs->polls, 1);
+		vb_ctr_add(&ctrs->worker.polls, 1);
 		if (unlikely(got == 0))
-			vb_ctr_add(&ctrs->idle_polls, 1);
+			vb_ctr_add(&ctrs->worker.idle_polls, 1);
 
 		/* A lone frame (an ARP request) leaves within drain_us, not when a burst fills. */
 		if (now - last_drain >= drain_tsc) {

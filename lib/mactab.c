@@ -121,3 +121,45 @@ vb_mactab_occupancy(const void *mem, uint64_t now)
 	}
 	return n;
 }
+
+int
+vb_mactab_cmp(const void *a, const void *b)
+{
+	const struct vb_mac_entry *x = a, *y = b;
+
+	if (x->moves != y->moves)
+		return x->moves > y->moves ? -1 : 1;
+	if (x->age != y->age)
+		return x->age < y->age ? -1 : 1;
+	return memcmp(x->mac, y->mac, sizeof(x->mac));
+}
+
+unsigned int
+vb_mactab_top(const void *mem, uint64_t now, struct vb_mac_entry *top, unsigned int max,
+	      uint32_t *live)
+{
+	struct vb_mac_entry e[64];
+	unsigned int nb = 0, k;
+	uint32_t pos = 0, got, i, n = 0;
+
+	while ((got = vb_mactab_read(mem, &pos, e, RTE_DIM(e), now, NULL)) != 0) {
+		n += got;
+		/* Insertion into the sorted top[]: max is small (tens). */
+		for (i = 0; i < got && max > 0; i++) {
+			k = nb;
+			if (k == max) {
+				if (vb_mactab_cmp(&e[i], &top[k - 1]) >= 0)
+					continue;
+				k--;
+			} else {
+				nb++;
+			}
+			for (; k > 0 && vb_mactab_cmp(&e[i], &top[k - 1]) < 0; k--)
+				top[k] = top[k - 1];
+			top[k] = e[i];
+		}
+	}
+	if (live != NULL)
+		*live = n;
+	return nb;
+}

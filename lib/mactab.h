@@ -160,4 +160,18 @@ uint32_t vb_mactab_occupancy(const void *mem, uint64_t now);
 /* Reader: the table's size in entries, 0 if mem does not hold an initialised table. */
 uint32_t vb_mactab_entries(const void *mem);
 
+/*
+ * The order readers show entries in, for qsort: most moves first, then the most recently
+ * seen, then by MAC: the MACs worth a look come first.
+ */
+int vb_mactab_cmp(const void *a, const void *b);
+
+/*
+ * Reader: walk the table once and keep its max first entries in vb_mactab_cmp order in
+ * top[] (sorted). *live (may be NULL) gets the number of live entries seen. Returns how many
+ * were kept (<= max).
+ */
+unsigned int vb_mactab_top(const void *mem, uint64_t now, struct vb_mac_entry *top,
+			   unsigned int max, uint32_t *live);
+
 #endif /* VB_MACTAB_H */

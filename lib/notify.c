@@ -56,7 +56,7 @@ read_polls(const struct vb_shm *shm, uint64_t *polls)
 	unsigned int w, nb = RTE_MIN(shm->nb_workers, (unsigned int)VB_MAX_WORKERS);
 
 	for (w = 0; w < nb; w++)
-		polls[w] = vb_ctr_read(&shm->lcore[w].polls);
+		polls[w] = vb_ctr_read(&shm->lcore[w].worker.polls);
 	return nb;
 }
 

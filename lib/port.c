@@ -633,14 +633,10 @@ vb_ports_copy_stats(struct vb_shm *shm)
 		memset(&eth, 0, sizeof(eth));
 		ret = rte_eth_stats_get(pi->port_id, &st);
 		if (ret == 0) {
-			eth.ipackets = st.ipackets;
-			eth.opackets = st.opackets;
-			eth.ibytes = st.ibytes;
-			eth.obytes = st.obytes;
-			eth.imissed = st.imissed;
-			eth.ierrors = st.ierrors;
-			eth.oerrors = st.oerrors;
-			eth.rx_nombuf = st.rx_nombuf;
+			/* The list's names are rte_eth_stats's. */
+#define ETH_COPY_(name, ...) eth.name = st.name;
+			VB_ETH_CTR_LIST(ETH_COPY_)
+#undef ETH_COPY_
 		}
 		vb_shm_eth_write(pi, &eth, ret, rte_get_tsc_cycles());
 	}

@@ -22,11 +22,6 @@
 #include "log.h"
 #include "shm.h"
 
-static const char * const drop_reason_names[VB_DROP_REASONS] = {
-	[VB_DROP_PEER_FULL] = "peer_full",
-	[VB_DROP_POLICY] = "policy",
-};
-
 const char *
 vb_state_name(uint32_t state)
 {
@@ -69,12 +64,6 @@ vb_kif_state_text(uint32_t state)
 	};
 
 	return state < VB_KIF_STATES ? text[state] : "invalid state";
-}
-
-const char *
-vb_drop_reason_name(enum vb_drop_reason reason)
-{
-	return (unsigned int)reason < VB_DROP_REASONS ? drop_reason_names[reason] : "unknown";
 }
 
 /* Lay the classifier's tables out after the header, each on its own cache lines. */
@@ -402,18 +391,14 @@ vb_shm_eth_write(struct vb_port_info *pi, const struct vb_eth_ctrs *eth, int err
 		 uint64_t tsc)
 {
 	uint32_t seq = pi->eth_seq;
+	unsigned int i;
 
 	/* A seqlock with one writer: odd while writing, readers retry. */
 	__atomic_store_n(&pi->eth_seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	__atomic_store_n(&pi->eth.ipackets, eth->ipackets, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.opackets, eth->opackets, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.ibytes, eth->ibytes, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.obytes, eth->obytes, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.imissed, eth->imissed, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.ierrors, eth->ierrors, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.oerrors, eth->oerrors, __ATOMIC_RELAXED);
-	__atomic_store_n(&pi->eth.rx_nombuf, eth->rx_nombuf, __ATOMIC_RELAXED);
+	for (i = 0; i < VB_ETH_CTRS; i++)
+		__atomic_store_n(vb_ctr_ptr(&pi->eth, &vb_eth_ctr_desc[i]),
+				 vb_ctr_get(eth, &vb_eth_ctr_desc[i]), __ATOMIC_RELAXED);
 	__atomic_store_n(&pi->eth_error, error, __ATOMIC_RELAXED);
 	__atomic_store_n(&pi->eth_tsc, tsc, __ATOMIC_RELAXED);
 	__atomic_store_n(&pi->eth_seq, seq + 2, __ATOMIC_RELEASE);
@@ -425,19 +410,14 @@ void
 vb_shm_eth_read(const struct vb_port_info *pi, struct vb_eth_ctrs *eth, int *error,
 		uint64_t *tsc)
 {
-	unsigned int tries;
+	unsigned int tries, i;
 	uint32_t s1, s2;
 
 	for (tries = 0; tries < ETH_READ_TRIES; tries++) {
 		s1 = __atomic_load_n(&pi->eth_seq, __ATOMIC_ACQUIRE);
-		eth->ipackets = __atomic_load_n(&pi->eth.ipackets, __ATOMIC_RELAXED);
-		eth->opackets = __atomic_load_n(&pi->eth.opackets, __ATOMIC_RELAXED);
-		eth->ibytes = __atomic_load_n(&pi->eth.ibytes, __ATOMIC_RELAXED);
-		eth->obytes = __atomic_load_n(&pi->eth.obytes, __ATOMIC_RELAXED);
-		eth->imissed = __atomic_load_n(&pi->eth.imissed, __ATOMIC_RELAXED);
-		eth->ierrors = __atomic_load_n(&pi->eth.ierrors, __ATOMIC_RELAXED);
-		eth->oerrors = __atomic_load_n(&pi->eth.oerrors, __ATOMIC_RELAXED);
-		eth->rx_nombuf = __atomic_load_n(&pi->eth.rx_nombuf, __ATOMIC_RELAXED);
+		for (i = 0; i < VB_ETH_CTRS; i++)
+			*vb_ctr_ptr(eth, &vb_eth_ctr_desc[i]) =
+				vb_ctr_get(&pi->eth, &vb_eth_ctr_desc[i]);
 		*error = __atomic_load_n(&pi->eth_error, __ATOMIC_RELAXED);
 		*tsc = __atomic_load_n(&pi->eth_tsc, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -628,10 +608,19 @@ vb_shm_close(struct vb_shm_reader *r)
 	r->fd = -1;
 }
 
+/* The receive counters, which a worker adds to before the frames' fate (sent or dropped). */
+static bool
+is_rx(const struct vb_ctr_desc *d)
+{
+	return d->off == offsetof(struct vb_dir_ctrs, rx_frames) ||
+	       d->off == offsetof(struct vb_dir_ctrs, rx_bytes);
+}
+
+/* Each counter summed over the worker lcores, relaxed loads, as the group's list says. */
 void
 vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir_ctrs *sum)
 {
-	unsigned int lc, r;
+	unsigned int lc, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for (lc = 0; lc < shm->nb_workers; lc++) {
@@ -642,28 +631,25 @@ vb_shm_sum_dir(const struct vb_shm *shm, unsigned int bridge_port, struct vb_dir
 		 * sent or dropped, so read in this order a sum never has tx + dropped > rx
 		 * (read RX first, a burst sent in between showed tx 32 above rx).
 		 */
-		sum->tx_frames += vb_ctr_read(&d->tx_frames);
-		sum->tx_bytes += vb_ctr_read(&d->tx_bytes);
-		for (r = 0; r < VB_DROP_REASONS; r++) {
-			sum->drop_frames[r] += vb_ctr_read(&d->drop_frames[r]);
-			sum->drop_bytes[r] += vb_ctr_read(&d->drop_bytes[r]);
-		}
-		sum->policy_would_deny += vb_ctr_read(&d->policy_would_deny);
+		for (i = 0; i < VB_DIR_ALL_CTRS; i++)
+			if (!is_rx(&vb_dir_all_desc[i]))
+				*vb_ctr_ptr(sum, &vb_dir_all_desc[i]) += vb_ctr_get(d, &vb_dir_all_desc[i]);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		sum->rx_frames += vb_ctr_read(&d->rx_frames);
-		sum->rx_bytes += vb_ctr_read(&d->rx_bytes);
+		for (i = 0; i < VB_DIR_ALL_CTRS; i++)
+			if (is_rx(&vb_dir_all_desc[i]))
+				*vb_ctr_ptr(sum, &vb_dir_all_desc[i]) += vb_ctr_get(d, &vb_dir_all_desc[i]);
 	}
 }
 
 void
 vb_shm_sum_cls(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cls_ctrs *sum)
 {
-	unsigned int lc, i;
+	unsigned int lc;
 
 	memset(sum, 0, sizeof(*sum));
 	for (lc = 0; lc < shm->nb_workers; lc++)
-		for (i = 0; i < VB_CLS_CTR_COUNT; i++)
-			sum->v[i] += vb_ctr_read(&shm->lcore[lc].cls[bridge_port].v[i]);
+		vb_ctr_sum(sum, &shm->lcore[lc].cls[bridge_port], vb_cls_ctr_desc,
+			   VB_CLS_CTR_COUNT);
 }
 
 void
@@ -672,25 +658,53 @@ vb_shm_sum_cap(const struct vb_shm *shm, unsigned int bridge_port, struct vb_cap
 	unsigned int lc;
 
 	memset(sum, 0, sizeof(*sum));
-	for (lc = 0; lc < shm->nb_workers; lc++) {
-		const struct vb_cap_ctrs *c = &shm->lcore[lc].cap[bridge_port];
-
-		sum->mirror_matched += vb_ctr_read(&c->mirror_matched);
-		sum->mirrored += vb_ctr_read(&c->mirrored);
-		sum->mirror_full += vb_ctr_read(&c->mirror_full);
-		sum->sample_matched += vb_ctr_read(&c->sample_matched);
-	}
+	for (lc = 0; lc < shm->nb_workers; lc++)
+		vb_ctr_sum(sum, &shm->lcore[lc].cap[bridge_port], vb_cap_ctr_desc, VB_CAP_CTRS);
 }
 
-uint64_t
-vb_dir_dropped(const struct vb_dir_ctrs *dir)
+unsigned int
+vb_shm_read_tables(const struct vb_shm *shm, uint64_t now, struct vb_table_ctrs *t,
+		   struct vb_mac_entry *top, unsigned int max)
 {
-	uint64_t n = 0;
-	unsigned int r;
+	unsigned int nb_workers = RTE_MIN(shm->nb_workers, (uint16_t)VB_MAX_WORKERS), w;
+	unsigned int nb_top = 0;
+	const void *dup, *mac;
+	uint32_t live = 0;
 
-	for (r = 0; r < VB_DROP_REASONS; r++)
-		n += dir->drop_frames[r];
-	return n;
+	memset(t, 0, sizeof(*t));
+	if (!shm->cls.enabled)
+		return 0;
+	t->dup_window_ms = shm->cls.dup_window_ms;
+	t->mac_ageing_s = shm->cls.mac_ageing_s;
+	t->snap_len = shm->cls.snap_len;
+	t->sample_rate = shm->cls.sample_rate;
+	t->sample_slots = shm->cls.sample_slots;
+	dup = vb_shm_at(shm, shm->cls.dup_off);
+	mac = vb_shm_at(shm, shm->cls.mac_off);
+	if (dup != NULL) {
+		t->dup_entries = vb_duptab_entries(dup);
+		t->dup_live = vb_duptab_occupancy(dup, now);
+	}
+	if (mac != NULL) {
+		t->mac_entries = vb_mactab_entries(mac);
+		if (top != NULL)
+			nb_top = vb_mactab_top(mac, now, top, max, &live);
+		else
+			live = vb_mactab_occupancy(mac, now);
+		t->mac_live = live;
+	}
+	for (w = 0; w < nb_workers; w++) {
+		const void *ring = vb_shm_sample_ring(shm, w);
+		struct vb_sample_ctrs c;
+
+		if (vb_sample_nb_slots(ring) == 0)
+			continue;
+		vb_sample_ctrs_read(ring, &c);
+		t->samples_written += c.written;
+		t->samples_overwritten += c.overwritten;
+		t->samples_suppressed += c.suppressed;
+	}
+	return nb_top;
 }
 
 void

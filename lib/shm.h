@@ -34,6 +34,8 @@
 #include <rte_common.h>
 
 #include "classify.h"
+#include "counters.h"
+#include "mactab.h"
 #include "sizes.h"
 
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
@@ -48,39 +50,14 @@
 #define VB_LINK_UNKNOWN		0xff
 #define VB_KIF_NAME_LEN		16	/* IFNAMSIZ */
 
-/* Why a frame received on a port did not leave through its peer. */
-enum vb_drop_reason {
-	VB_DROP_PEER_FULL,	/* the peer's TX queue took fewer frames than offered */
-	VB_DROP_POLICY,		/* denied by the policy (enforce mode) */
-	VB_DROP_REASONS
-};
-
-/* Counters of one direction, named by its receiving bridge port, as one lcore saw them. */
-struct vb_dir_ctrs {
-	uint64_t rx_frames;
-	uint64_t rx_bytes;
-	uint64_t tx_frames;	/* handed to the peer port's PMD */
-	uint64_t tx_bytes;
-	uint64_t drop_frames[VB_DROP_REASONS];
-	uint64_t drop_bytes[VB_DROP_REASONS];
-	uint64_t policy_would_deny;	/* shadow mode: forwarded, enforce mode would drop */
-};
-
-/* Capture counters of frames received on one bridge port, as one lcore saw them. */
-struct vb_cap_ctrs {
-	uint64_t mirror_matched;	/* selected by the mirror filter (all, without one) */
-	uint64_t mirrored;		/* put on the way to the mirror interface */
-	uint64_t mirror_full;		/* selected, but the mirror ring was full: not mirrored */
-	uint64_t sample_matched;	/* matched the sample filter, offered to the sample ring */
-};
+/* The counter structs (direction, capture, mirror, worker) are made in counters.h. */
 
 /* Written only by the worker lcore that owns it. */
 struct vb_lcore_ctrs {
 	struct vb_dir_ctrs dir[VB_MAX_PORTS];	/* indexed by receiving bridge port */
 	struct vb_cls_ctrs cls[VB_MAX_PORTS];	/* classifier, by receiving bridge port */
 	struct vb_cap_ctrs cap[VB_MAX_PORTS];	/* capture, by receiving bridge port */
-	uint64_t polls;		/* loop iterations */
-	uint64_t idle_polls;	/* iterations in which no path received a frame */
+	struct vb_worker_ctrs worker;		/* the loop's own */
 } __rte_cache_aligned;
 
 enum vb_run_state {
@@ -90,19 +67,11 @@ enum vb_run_state {
 };
 
 /*
- * The PMD's own counters of one port (the rte_eth_stats fields of the same names), as the
- * main lcore last copied them: readers cannot call ethdev without being a DPDK process.
+ * The PMD's own counters of one port: struct vb_eth_ctrs (counters.h VB_ETH_CTR_LIST, the
+ * rte_eth_stats fields of the same names), as the main lcore last copied them (readers cannot
+ * call ethdev without being a DPDK process).
  */
-struct vb_eth_ctrs {
-	uint64_t ipackets;
-	uint64_t opackets;
-	uint64_t ibytes;
-	uint64_t obytes;
-	uint64_t imissed;
-	uint64_t ierrors;
-	uint64_t oerrors;
-	uint64_t rx_nombuf;
-};
+
 
 /*
  * The kernel's view of a port's interface (vb_port_info.kif_state), for ports whose PMD works
@@ -174,7 +143,6 @@ struct vb_cls_info {
 	uint64_t sample_stride;
 };
 
-/* The mirror interface. Counters written only by the mirror thread. */
 /*
  * The policy (docs/policy.md). Per-rule counters live in counter slots, not rule positions,
  * so that a rule that survives a reload unchanged keeps its counts: each worker writes its
@@ -224,13 +192,6 @@ struct vb_pol_info {
 	uint64_t ctr_stride;
 };
 
-struct vb_mirror_ctrs {
-	uint64_t tx_frames;		/* written to the TAP interface */
-	uint64_t tx_bytes;
-	uint64_t tx_dropped;		/* the TAP refused them (its reader is too slow) */
-	uint64_t rx_discarded;		/* frames the kernel sent into the TAP, freed */
-};
-
 /* magic and layout_version stay where they are in every version, so readers can name both. */
 struct vb_shm {
 	uint64_t magic;
@@ -254,23 +215,10 @@ struct vb_shm {
 	char mirror_iface[VB_IFNAME_LEN];
 	char mirror_filter[VB_FILTER_TEXT_LEN];	/* empty: every frame */
 	char sample_filter[VB_FILTER_TEXT_LEN];	/* empty: none */
-	struct vb_mirror_ctrs mirror;
+	struct vb_mirror_ctrs mirror;		/* written by the mirror thread */
 	struct vb_port_info port[VB_MAX_PORTS];
 	struct vb_lcore_ctrs lcore[VB_MAX_WORKERS];
 };
-
-/* The one way a worker updates a counter: single writer, plain store, no lock prefix. */
-static inline void
-vb_ctr_add(uint64_t *ctr, uint64_t n)
-{
-	__atomic_store_n(ctr, *ctr + n, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t
-vb_ctr_read(const uint64_t *ctr)
-{
-	return __atomic_load_n(ctr, __ATOMIC_RELAXED);
-}
 
 /* Name of a run state ("starting", "running", "stopping"; "unknown" out of range). */
 const char *vb_state_name(uint32_t state);
@@ -283,9 +231,6 @@ const char *vb_kif_state_name(uint32_t state);
 
 /* The same in words, as logs and vbridge-stat print it after the interface's name. */
 const char *vb_kif_state_text(uint32_t state);
-
-/* Name of a drop reason, as printed, served by telemetry and exported. */
-const char *vb_drop_reason_name(enum vb_drop_reason reason);
 
 struct vb_config;
 
@@ -407,7 +352,14 @@ void vb_shm_sum_rule(const struct vb_shm *shm, uint32_t slot, struct vb_pol_ctrs
  */
 int vb_shm_pol_read(const struct vb_shm *shm, struct vb_pol_entry *out, unsigned int max);
 
-/* Frames dropped in one direction, over all reasons. */
-uint64_t vb_dir_dropped(const struct vb_dir_ctrs *dir);
+
+/*
+ * The classifier's tables and sample rings as one reader sees them now (TSC): occupancy walks
+ * both tables, sample counters are summed over the workers' rings, settings copied; all zero
+ * when the classifier is off. When top is not NULL, the MAC table's max "worst" entries
+ * (vb_mactab_cmp order: most moves, then most recent) are copied there too. Returns how many.
+ */
+unsigned int vb_shm_read_tables(const struct vb_shm *shm, uint64_t now, struct vb_table_ctrs *t,
+				struct vb_mac_entry *top, unsigned int max);
 
 #endif /* VB_SHM_H */

@@ -42,6 +42,31 @@ parse_port(const struct vb_shm *shm, const char *params, unsigned int *bp)
 	return 0;
 }
 
+/* A per-port command without a parameter answers the bridge ports it takes, as ethdev's do. */
+static void
+port_list(const struct vb_shm *shm, struct rte_tel_data *d)
+{
+	unsigned int bp;
+
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	for (bp = 0; bp < shm->nb_ports; bp++)
+		rte_tel_data_add_array_int(d, (int)bp);
+}
+
+/* The counters n descriptors describe in the struct at base, as name: value, prefixed. */
+static void
+add_ctrs(struct rte_tel_data *d, const char *prefix, const struct vb_ctr_desc *desc,
+	 unsigned int n, const void *base)
+{
+	char key[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, desc[i].name);
+		rte_tel_data_add_dict_u64(d, key, vb_ctr_get(base, &desc[i]));
+	}
+}
+
 /* Without a parameter: the policy and each rule's frames; with N: rule N in full. */
 static int
 handle_policy(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
@@ -138,11 +163,7 @@ handle_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		return 0;
 	rte_tel_data_add_dict_string(d, "mirror_iface", shm->mirror_iface);
 	rte_tel_data_add_dict_string(d, "mirror_filter", shm->mirror_filter);
-	rte_tel_data_add_dict_u64(d, "mirror_tx_frames", vb_ctr_read(&shm->mirror.tx_frames));
-	rte_tel_data_add_dict_u64(d, "mirror_tx_bytes", vb_ctr_read(&shm->mirror.tx_bytes));
-	rte_tel_data_add_dict_u64(d, "mirror_tx_dropped", vb_ctr_read(&shm->mirror.tx_dropped));
-	rte_tel_data_add_dict_u64(d, "mirror_rx_discarded",
-				  vb_ctr_read(&shm->mirror.rx_discarded));
+	add_ctrs(d, "mirror_", vb_mirror_ctr_desc, VB_MIRROR_CTRS, &shm->mirror);
 	return 0;
 }
 
@@ -154,15 +175,12 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	const struct vb_port_info *pi;
 	struct vb_cap_ctrs cap;
 	struct vb_dir_ctrs sum;
-	char key[64];
-	unsigned int bp, r;
+	unsigned int bp;
 
 	if (shm == NULL)
 		return -ENODEV;
 	if (params == NULL || *params == '\0') {
-		rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-		for (bp = 0; bp < shm->nb_ports; bp++)
-			rte_tel_data_add_array_int(d, (int)bp);
+		port_list(shm, d);
 		return 0;
 	}
 	if (parse_port(shm, params, &bp) != 0)
@@ -185,41 +203,38 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 		rte_tel_data_add_dict_string(d, "kernel_state", vb_kif_state_name(
 			__atomic_load_n(&pi->kif_state, __ATOMIC_RELAXED)));
 	}
-	rte_tel_data_add_dict_u64(d, "rx_frames", sum.rx_frames);
-	rte_tel_data_add_dict_u64(d, "rx_bytes", sum.rx_bytes);
-	rte_tel_data_add_dict_u64(d, "tx_frames", sum.tx_frames);
-	rte_tel_data_add_dict_u64(d, "tx_bytes", sum.tx_bytes);
+	add_ctrs(d, "", vb_dir_ctr_desc, VB_DIR_CTRS, &sum);
 	rte_tel_data_add_dict_u64(d, "dropped", vb_dir_dropped(&sum));
-	for (r = 0; r < VB_DROP_REASONS; r++) {
-		snprintf(key, sizeof(key), "drop_%s", vb_drop_reason_name(r));
-		rte_tel_data_add_dict_u64(d, key, sum.drop_frames[r]);
-	}
+	add_ctrs(d, "drop_", vb_drop_frames_desc, VB_DROP_REASONS, &sum);
 	vb_shm_sum_cap(shm, bp, &cap);
-	rte_tel_data_add_dict_u64(d, "mirror_matched", cap.mirror_matched);
-	rte_tel_data_add_dict_u64(d, "mirrored", cap.mirrored);
-	rte_tel_data_add_dict_u64(d, "mirror_full", cap.mirror_full);
-	rte_tel_data_add_dict_u64(d, "sample_matched", cap.sample_matched);
+	add_ctrs(d, "", vb_cap_ctr_desc, VB_CAP_CTRS, &cap);
 	return 0;
 }
 
-/* /vbridge/classifier,N: every classifier counter of frames received on bridge port N. */
+/*
+ * /vbridge/classifier lists the bridge ports, /vbridge/classifier,N gives every classifier
+ * counter of frames received on bridge port N.
+ */
 static int
 handle_classifier(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	const struct vb_shm *shm = shm_get();
 	struct vb_cls_ctrs sum;
-	unsigned int bp, i;
+	unsigned int bp;
 
 	if (shm == NULL)
 		return -ENODEV;
+	if (params == NULL || *params == '\0') {
+		port_list(shm, d);
+		return 0;
+	}
 	if (parse_port(shm, params, &bp) != 0)
 		return -EINVAL;
 	vb_shm_sum_cls(shm, bp, &sum);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "port", shm->port[bp].name);
 	rte_tel_data_add_dict_u64(d, "enabled", shm->cls.enabled);
-	for (i = 0; i < VB_CLS_CTR_COUNT; i++)
-		rte_tel_data_add_dict_u64(d, vb_cls_ctr_names[i], sum.v[i]);
+	add_ctrs(d, "", vb_cls_ctr_desc, VB_CLS_CTR_COUNT, &sum);
 	return 0;
 }
 
@@ -229,9 +244,7 @@ handle_tables(const char *cmd __rte_unused, const char *params __rte_unused,
 	      struct rte_tel_data *d)
 {
 	const struct vb_shm *shm = shm_get();
-	struct vb_sample_ctrs sc, total = { 0 };
-	uint64_t now = rte_get_tsc_cycles();
-	unsigned int w;
+	struct vb_table_ctrs t;
 
 	if (shm == NULL)
 		return -ENODEV;
@@ -239,27 +252,8 @@ handle_tables(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "enabled", shm->cls.enabled);
 	if (!shm->cls.enabled)
 		return 0;
-	rte_tel_data_add_dict_u64(d, "dup_entries",
-				  vb_duptab_entries(vb_shm_at(shm, shm->cls.dup_off)));
-	rte_tel_data_add_dict_u64(d, "dup_live",
-				  vb_duptab_occupancy(vb_shm_at(shm, shm->cls.dup_off), now));
-	rte_tel_data_add_dict_u64(d, "dup_window_ms", shm->cls.dup_window_ms);
-	rte_tel_data_add_dict_u64(d, "mac_entries",
-				  vb_mactab_entries(vb_shm_at(shm, shm->cls.mac_off)));
-	rte_tel_data_add_dict_u64(d, "mac_live",
-				  vb_mactab_occupancy(vb_shm_at(shm, shm->cls.mac_off), now));
-	rte_tel_data_add_dict_u64(d, "mac_ageing_s", shm->cls.mac_ageing_s);
-	for (w = 0; w < shm->nb_workers; w++) {
-		vb_sample_ctrs_read(vb_shm_sample_ring(shm, w), &sc);
-		total.written += sc.written;
-		total.overwritten += sc.overwritten;
-		total.suppressed += sc.suppressed;
-	}
-	rte_tel_data_add_dict_u64(d, "samples_written", total.written);
-	rte_tel_data_add_dict_u64(d, "samples_overwritten", total.overwritten);
-	rte_tel_data_add_dict_u64(d, "samples_suppressed", total.suppressed);
-	rte_tel_data_add_dict_u64(d, "snap_len", shm->cls.snap_len);
-	rte_tel_data_add_dict_u64(d, "sample_rate", shm->cls.sample_rate);
+	vb_shm_read_tables(shm, rte_get_tsc_cycles(), &t, NULL, 0);
+	add_ctrs(d, "", vb_table_ctr_desc, VB_TABLE_ALL_CTRS, &t);
 	return 0;
 }
 
@@ -272,34 +266,17 @@ handle_macs(const char *cmd __rte_unused, const char *params __rte_unused,
 	    struct rte_tel_data *d)
 {
 	const struct vb_shm *shm = shm_get();
-	struct vb_mac_entry best[MAC_REPLY_MAX], e[64];
-	uint64_t now = rte_get_tsc_cycles();
-	unsigned int nb_best = 0, i, j, k;
-	uint32_t pos = 0, got;
+	struct vb_mac_entry best[MAC_REPLY_MAX];
+	unsigned int nb_best, i;
 	char key[40], val[96];
-	const void *tab;
 
 	if (shm == NULL)
 		return -ENODEV;
 	rte_tel_data_start_dict(d);
 	if (!shm->cls.enabled)
 		return 0;
-	tab = vb_shm_at(shm, shm->cls.mac_off);
-	/* Keep the MAC_REPLY_MAX "worst": most moves, then youngest. Insertion into a sorted list. */
-	while ((got = vb_mactab_read(tab, &pos, e, RTE_DIM(e), now, NULL)) != 0) {
-		for (i = 0; i < got; i++) {
-			for (j = 0; j < nb_best; j++)
-				if (e[i].moves > best[j].moves ||
-				    (e[i].moves == best[j].moves && e[i].age < best[j].age))
-					break;
-			if (j == MAC_REPLY_MAX)
-				continue;
-			k = nb_best < MAC_REPLY_MAX ? nb_best++ : MAC_REPLY_MAX - 1;
-			for (; k > j; k--)
-				best[k] = best[k - 1];
-			best[j] = e[i];
-		}
-	}
+	nb_best = vb_mactab_top(vb_shm_at(shm, shm->cls.mac_off), rte_get_tsc_cycles(), best,
+				MAC_REPLY_MAX, NULL);
 	for (i = 0; i < nb_best; i++) {
 		const uint8_t *m = best[i].mac;
 
@@ -327,10 +304,12 @@ vb_telemetry_register(const struct vb_shm *shm)
 			"vbridge process, state and settings. No parameters");
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/vbridge/stats", handle_stats,
-			"Counters of the direction received on a bridge port. Parameters: int port");
+			"Counters of the direction received on a bridge port. Parameters: int port "
+			"(none: the list of ports)");
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/vbridge/classifier", handle_classifier,
-			"Classifier counters of frames received on a bridge port. Parameters: int port");
+			"Classifier counters of frames received on a bridge port. Parameters: int port "
+			"(none: the list of ports)");
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/vbridge/tables", handle_tables,
 			"Duplicate and MAC table occupancy, sample counters. No parameters");

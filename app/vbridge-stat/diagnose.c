@@ -583,7 +583,7 @@ rule_duplicate(const struct vb_stat_snap *snap, const struct vb_stat_delta *delt
 			snprintf(from, sizeof(from), " (from %s)", flagged_macs(&fl, mac, sizeof(mac)));
 		else
 			from[0] = '\0';
-		text(f, "Broadcast or multicast frames%s arrive twice on port %s within %u ms: the "
+		text(f, "Broadcast or multicast frames%s arrive twice on port %s within %" PRIu64 " ms: the "
 		     "network on %s's side delivers them twice (two uplinks both flooding, or a "
 		     "sender repeating itself). vbridge forwards both copies, as a hub would; the "
 		     "hosts on the other side see each one twice.", from, p->name,
@@ -820,7 +820,7 @@ rule_arp_unanswered(const struct vb_stat_snap *snap, const struct vb_stat_delta 
 		evidence(f, "samples: %u requests for %u.%u.%u.%u over %.1f s, no ARP reply from it"
 			 "%s", a->unanswered, a->tpa[0], a->tpa[1], a->tpa[2], a->tpa[3],
 			 vb_stat_tsc_us(snap, a->last_tsc - a->first_tsc) / 1e6,
-			 snap->tables.samples.suppressed > 0 ?
+			 snap->tables.samples_suppressed > 0 ?
 			 " (the sample rate limit refused some samples: a reply may be missing)" : "");
 	}
 }
@@ -859,7 +859,7 @@ rule_samples_suppressed(const struct vb_stat_snap *snap, const struct vb_stat_de
 	const struct vb_stat_tables *t = &snap->tables;
 	struct vb_stat_finding *f;
 
-	if (!t->enabled || t->samples.suppressed == 0)
+	if (!t->enabled || t->samples_suppressed == 0)
 		return;
 	f = finding(out, VB_STAT_INFO, "samples_suppressed", NULL);
 	if (f == NULL)
@@ -867,14 +867,14 @@ rule_samples_suppressed(const struct vb_stat_snap *snap, const struct vb_stat_de
 	text(f, "The sample rate limit refused samples, so the sample rings (--samples, "
 	     "--pcapng, and the rules that read them) miss some of the frames counted. The "
 	     "counters are complete. If the datapath can afford it, raise [classifier] "
-	     "sample_rate (now %u per second per worker).", t->sample_rate);
+	     "sample_rate (now %" PRIu64 " per second per worker).", t->sample_rate);
 	if (delta != NULL)
 		evidence(f, "suppressed %" PRIu64 " (%" PRIu64 " in the last %.1f s), written %"
-			 PRIu64, t->samples.suppressed, delta->samples_suppressed,
-			 delta->interval_s, t->samples.written);
+			 PRIu64, t->samples_suppressed, delta->samples_suppressed,
+			 delta->interval_s, t->samples_written);
 	else
-		evidence(f, "suppressed %" PRIu64 ", written %" PRIu64, t->samples.suppressed,
-			 t->samples.written);
+		evidence(f, "suppressed %" PRIu64 ", written %" PRIu64, t->samples_suppressed,
+			 t->samples_written);
 }
 
 /* Live entries evicted: the table is too small for the traffic, detections are lost. */
@@ -909,11 +909,11 @@ rule_evictions(const struct vb_stat_snap *snap, const struct vb_stat_delta *delt
 		f = finding(out, VB_STAT_WARNING, tabs[k].code, NULL);
 		if (f == NULL)
 			return;
-		text(f, "The %s. Raise [classifier] %s in vbridge.ini (a power of two; now %u) "
+		text(f, "The %s. Raise [classifier] %s in vbridge.ini (a power of two; now %" PRIu64 ") "
 		     "and restart vbridge.", tabs[k].what, tabs[k].key,
 		     tabs[k].ctr == VB_CLS_CTR_dup_evictions ? t->dup_entries : t->mac_entries);
-		evidence(f, "%s %" PRIu64 "; table %u of %u entries live",
-			 vb_cls_ctr_names[tabs[k].ctr], n,
+		evidence(f, "%s %" PRIu64 "; table %" PRIu64 " of %" PRIu64 " entries live",
+			 vb_cls_ctr_desc[tabs[k].ctr].name, n,
 			 tabs[k].ctr == VB_CLS_CTR_dup_evictions ? t->dup_live : t->mac_live,
 			 tabs[k].ctr == VB_CLS_CTR_dup_evictions ? t->dup_entries : t->mac_entries);
 	}

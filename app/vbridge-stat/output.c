@@ -82,6 +82,55 @@ link_text(const struct vb_stat_port *p, char *buf, size_t len)
 	return buf;
 }
 
+/* A column heading from a counter's name: "rx_frames" -> "rx frames". */
+static const char *
+heading(const struct vb_ctr_desc *d, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", d->name);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '_')
+			buf[i] = ' ';
+	return buf;
+}
+
+/* Columns wide enough for a counter of its unit after a long run (bytes grow fastest). */
+static int
+col_width(const struct vb_ctr_desc *d)
+{
+	switch (d->unit) {
+	case VB_UNIT_BYTES:
+		return 18;
+	case VB_UNIT_FRAMES:
+	case VB_UNIT_POLLS:
+		return 16;
+	default:
+		return 12;
+	}
+}
+
+/* The headings of n counters, each right-aligned in its column. */
+static void
+print_headings(FILE *f, const struct vb_ctr_desc *d, unsigned int n)
+{
+	char h[64];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, " %*s", col_width(&d[i]), heading(&d[i], h, sizeof(h)));
+}
+
+/* The values of n counters of the struct at base, under print_headings's columns. */
+static void
+print_values(FILE *f, const struct vb_ctr_desc *d, unsigned int n, const void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, " %*" PRIu64, col_width(&d[i]), vb_ctr_get(base, &d[i]));
+}
+
 static uint64_t
 uptime_ns(const struct vb_stat_snap *snap)
 {
@@ -162,20 +211,22 @@ print_classifier(FILE *f, const struct vb_stat_snap *snap)
 			hidden++;
 			continue;
 		}
-		fprintf(f, "  %-20s", vb_cls_ctr_names[k]);
+		fprintf(f, "  %-20s", vb_cls_ctr_desc[k].name);
 		for (i = 0; i < snap->nb_ports; i++)
 			fprintf(f, " %16" PRIu64, snap->port[i].cls.v[k]);
 		fputc('\n', f);
 	}
 	if (hidden > 0)
 		fprintf(f, "  (%u more counters, 0 on every port: see --json)\n", hidden);
-	fprintf(f, "\nTables\n  duplicate table  %u of %u entries live (window %u ms)\n"
-		"  MAC table        %u of %u entries live (ageing %u s)\n"
+	fprintf(f, "\nTables\n  duplicate table  %" PRIu64 " of %" PRIu64 " entries live (window %"
+		PRIu64 " ms)\n"
+		"  MAC table        %" PRIu64 " of %" PRIu64 " entries live (ageing %" PRIu64 " s)\n"
 		"  samples          %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64
-		" suppressed by the rate limit (%u/s per worker, %u slots, %u bytes each)\n",
+		" suppressed by the rate limit (%" PRIu64 "/s per worker, %" PRIu64 " slots, %"
+		PRIu64 " bytes each)\n",
 		t->dup_live, t->dup_entries, t->dup_window_ms, t->mac_live, t->mac_entries,
-		t->mac_ageing_s, t->samples.written, t->samples.overwritten,
-		t->samples.suppressed, t->sample_rate, t->sample_slots, t->snap_len);
+		t->mac_ageing_s, t->samples_written, t->samples_overwritten,
+		t->samples_suppressed, t->sample_rate, t->sample_slots, t->snap_len);
 }
 
 static void
@@ -183,14 +234,13 @@ print_capture(FILE *f, const struct vb_stat_snap *snap)
 {
 	unsigned int i;
 
-	fprintf(f, "\nCapture (frames received on each port)\n  %2s  %-20s %16s %16s %12s %16s\n",
-		"#", "name", "mirror matched", "mirrored", "mirror full", "sample matched");
+	fprintf(f, "\nCapture (frames received on each port)\n  %2s  %-20s", "#", "name");
+	print_headings(f, vb_cap_ctr_desc, VB_CAP_CTRS);
+	fputc('\n', f);
 	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_cap_ctrs *c = &snap->port[i].cap;
-
-		fprintf(f, "  %2u  %-20s %16" PRIu64 " %16" PRIu64 " %12" PRIu64 " %16" PRIu64 "\n",
-			i, snap->port[i].name, c->mirror_matched, c->mirrored, c->mirror_full,
-			c->sample_matched);
+		fprintf(f, "  %2u  %-20s", i, snap->port[i].name);
+		print_values(f, vb_cap_ctr_desc, VB_CAP_CTRS, &snap->port[i].cap);
+		fputc('\n', f);
 	}
 	if (snap->mirror_enabled)
 		fprintf(f, "  mirror interface %s: %" PRIu64 " frames, %" PRIu64 " bytes sent, %"
@@ -219,8 +269,9 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 			p->mtu, p->nb_queues);
 	}
 
-	fprintf(f, "\nDirections (received on -> sent out of)\n  %-8s %16s %18s %16s %18s %12s",
-		"", "rx frames", "rx bytes", "tx frames", "tx bytes", "dropped");
+	fprintf(f, "\nDirections (received on -> sent out of)\n  %-8s", "");
+	print_headings(f, vb_dir_ctr_desc, VB_DIR_CTRS);
+	fprintf(f, " %12s", "dropped");
 	for (r = 0; r < VB_DROP_REASONS; r++)
 		fprintf(f, " %12s", vb_drop_reason_name(r));
 	fputc('\n', f);
@@ -228,9 +279,9 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 		const struct vb_dir_ctrs *dc = &snap->port[i].dir;
 
 		snprintf(a, sizeof(a), "%u -> %u", i, snap->port[i].peer);
-		fprintf(f, "  %-8s %16" PRIu64 " %18" PRIu64 " %16" PRIu64 " %18" PRIu64 " %12" PRIu64,
-			a, dc->rx_frames, dc->rx_bytes, dc->tx_frames, dc->tx_bytes,
-			vb_dir_dropped(dc));
+		fprintf(f, "  %-8s", a);
+		print_values(f, vb_dir_ctr_desc, VB_DIR_CTRS, dc);
+		fprintf(f, " %12" PRIu64, vb_dir_dropped(dc));
 		for (r = 0; r < VB_DROP_REASONS; r++)
 			fprintf(f, " %12" PRIu64, dc->drop_frames[r]);
 		fputc('\n', f);
@@ -252,9 +303,10 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 		}
 	}
 
-	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n  %2s  %-20s %16s %16s "
-		"%12s %12s %12s %12s %8s\n", "#", "name", "ipackets", "opackets", "imissed",
-		"ierrors", "rx_nombuf", "oerrors", "age");
+	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n  %2s  %-20s", "#", "name");
+	for (r = 0; r < VB_ETH_CTRS; r++)
+		fprintf(f, " %*s", col_width(&vb_eth_ctr_desc[r]), vb_eth_ctr_desc[r].name);
+	fprintf(f, " %8s\n", "age");
 	for (i = 0; i < snap->nb_ports; i++) {
 		const struct vb_stat_port *p = &snap->port[i];
 
@@ -263,17 +315,17 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 				"not copied by vbridge yet" : strerror(-p->eth.error));
 			continue;
 		}
-		fprintf(f, "  %2u  %-20s %16" PRIu64 " %16" PRIu64 " %12" PRIu64 " %12" PRIu64
-			" %12" PRIu64 " %12" PRIu64 " %5.0f ms\n", i, p->name, p->eth.ipackets,
-			p->eth.opackets, p->eth.imissed, p->eth.ierrors, p->eth.rx_nombuf,
-			p->eth.oerrors, p->eth_age_ns / 1e6);
+		fprintf(f, "  %2u  %-20s", i, p->name);
+		print_values(f, vb_eth_ctr_desc, VB_ETH_CTRS, &p->eth.c);
+		fprintf(f, " %5.0f ms\n", p->eth_age_ns / 1e6);
 	}
 
 	print_classifier(f, snap);
 	print_capture(f, snap);
 
-	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n"
-		"  %2s %20s %20s %16s %18s\n", "#", "polls", "idle polls", "busy", "busy since start");
+	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n  %2s", "#");
+	print_headings(f, vb_worker_ctr_desc, VB_WORKER_CTRS);
+	fprintf(f, " %16s %18s\n", "busy", "busy since start");
 	for (i = 0; i < snap->nb_workers; i++) {
 		const struct vb_stat_worker *w = &snap->worker[i];
 
@@ -281,8 +333,9 @@ vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_
 			snprintf(a, sizeof(a), "%.1f %%", 100.0 * delta->busy[i]);
 		else
 			snprintf(a, sizeof(a), "-");
-		fprintf(f, "  %2u %20" PRIu64 " %20" PRIu64 " %16s %16.1f %%\n", i, w->polls,
-			w->idle_polls, a, 100.0 * vb_stat_busy_lifetime(w));
+		fprintf(f, "  %2u", i);
+		print_values(f, vb_worker_ctr_desc, VB_WORKER_CTRS, &w->c);
+		fprintf(f, " %16s %16.1f %%\n", a, 100.0 * vb_stat_busy_lifetime(w));
 	}
 	fflush(f);
 	return ferror(f) ? -1 : 0;
@@ -563,6 +616,16 @@ j_str(struct json *j, const char *key, const char *v)
 	j_string(j, v);
 }
 
+/* n counters of the struct at base as "name": value, in list order. */
+static void
+j_ctrs(struct json *j, const struct vb_ctr_desc *d, unsigned int n, const void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		j_u64(j, d[i].name, vb_ctr_get(base, &d[i]));
+}
+
 static void
 json_ethdev(struct json *j, const struct vb_stat_ethdev *e, uint64_t age_ns)
 {
@@ -572,14 +635,7 @@ json_ethdev(struct json *j, const struct vb_stat_ethdev *e, uint64_t age_ns)
 		j_str(j, "error", strerror(-e->error));
 	} else {
 		j_null(j, "error");
-		j_u64(j, "ipackets", e->ipackets);
-		j_u64(j, "opackets", e->opackets);
-		j_u64(j, "ibytes", e->ibytes);
-		j_u64(j, "obytes", e->obytes);
-		j_u64(j, "imissed", e->imissed);
-		j_u64(j, "ierrors", e->ierrors);
-		j_u64(j, "oerrors", e->oerrors);
-		j_u64(j, "rx_nombuf", e->rx_nombuf);
+		j_ctrs(j, vb_eth_ctr_desc, VB_ETH_CTRS, &e->c);
 	}
 	j_close(j, '}');
 }
@@ -588,7 +644,6 @@ static void
 json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 {
 	const struct vb_stat_port *p = &snap->port[i];
-	unsigned int k;
 
 	j_open(j, NULL, '{');
 	j_u64(j, "index", i);
@@ -621,17 +676,13 @@ json_port(struct json *j, const struct vb_stat_snap *snap, unsigned int i)
 	json_ethdev(j, &p->eth, p->eth_age_ns);
 	if (snap->tables.enabled) {
 		j_open(j, "classifier", '{');
-		for (k = 0; k < VB_CLS_CTR_COUNT; k++)
-			j_u64(j, vb_cls_ctr_names[k], p->cls.v[k]);
+		j_ctrs(j, vb_cls_ctr_desc, VB_CLS_CTR_COUNT, &p->cls);
 		j_close(j, '}');
 	} else {
 		j_null(j, "classifier");
 	}
 	j_open(j, "capture", '{');
-	j_u64(j, "mirror_matched", p->cap.mirror_matched);
-	j_u64(j, "mirrored", p->cap.mirrored);
-	j_u64(j, "mirror_full", p->cap.mirror_full);
-	j_u64(j, "sample_matched", p->cap.sample_matched);
+	j_ctrs(j, vb_cap_ctr_desc, VB_CAP_CTRS, &p->cap);
 	j_close(j, '}');
 	j_close(j, '}');
 }
@@ -646,16 +697,13 @@ json_direction(struct json *j, const struct vb_stat_snap *snap,
 	j_open(j, NULL, '{');
 	j_u64(j, "rx_port", i);
 	j_u64(j, "tx_port", snap->port[i].peer);
-	j_u64(j, "rx_frames", d->rx_frames);
-	j_u64(j, "rx_bytes", d->rx_bytes);
-	j_u64(j, "tx_frames", d->tx_frames);
-	j_u64(j, "tx_bytes", d->tx_bytes);
+	j_ctrs(j, vb_dir_ctr_desc, VB_DIR_CTRS, d);
 	j_u64(j, "dropped", vb_dir_dropped(d));
 	j_open(j, "drops", '{');
 	for (r = 0; r < VB_DROP_REASONS; r++) {
 		j_open(j, vb_drop_reason_name(r), '{');
-		j_u64(j, "frames", d->drop_frames[r]);
-		j_u64(j, "bytes", d->drop_bytes[r]);
+		j_u64(j, "frames", vb_ctr_get(d, &vb_drop_frames_desc[r]));
+		j_u64(j, "bytes", vb_ctr_get(d, &vb_drop_bytes_desc[r]));
 		j_close(j, '}');
 	}
 	j_close(j, '}');
@@ -682,18 +730,7 @@ json_tables(struct json *j, const struct vb_stat_snap *snap)
 
 	j_open(j, "tables", '{');
 	j_bool(j, "enabled", t->enabled);
-	j_u64(j, "dup_entries", t->dup_entries);
-	j_u64(j, "dup_live", t->dup_live);
-	j_u64(j, "dup_window_ms", t->dup_window_ms);
-	j_u64(j, "mac_entries", t->mac_entries);
-	j_u64(j, "mac_live", t->mac_live);
-	j_u64(j, "mac_ageing_s", t->mac_ageing_s);
-	j_u64(j, "samples_written", t->samples.written);
-	j_u64(j, "samples_overwritten", t->samples.overwritten);
-	j_u64(j, "samples_suppressed", t->samples.suppressed);
-	j_u64(j, "sample_rate", t->sample_rate);
-	j_u64(j, "sample_slots", t->sample_slots);
-	j_u64(j, "snap_len", t->snap_len);
+	j_ctrs(j, vb_table_ctr_desc, VB_TABLE_ALL_CTRS, &t->c);
 	j_close(j, '}');
 }
 
@@ -739,8 +776,7 @@ vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 	for (i = 0; i < snap->nb_workers; i++) {
 		j_open(&j, NULL, '{');
 		j_u64(&j, "index", i);
-		j_u64(&j, "polls", snap->worker[i].polls);
-		j_u64(&j, "idle_polls", snap->worker[i].idle_polls);
+		j_ctrs(&j, vb_worker_ctr_desc, VB_WORKER_CTRS, &snap->worker[i].c);
 		if (delta != NULL)
 			j_double(&j, "busy_ratio", delta->busy[i], 4);
 		else
@@ -757,10 +793,7 @@ vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		j_str(&j, "interface", snap->mirror_iface);
 	else
 		j_null(&j, "interface");
-	j_u64(&j, "tx_frames", snap->mirror.tx_frames);
-	j_u64(&j, "tx_bytes", snap->mirror.tx_bytes);
-	j_u64(&j, "tx_dropped", snap->mirror.tx_dropped);
-	j_u64(&j, "rx_discarded", snap->mirror.rx_discarded);
+	j_ctrs(&j, vb_mirror_ctr_desc, VB_MIRROR_CTRS, &snap->mirror);
 	j_close(&j, '}');
 
 	j_open(&j, "findings", '[');
@@ -822,135 +855,191 @@ prom_port(FILE *f, const char *name, const char *port, const char *label, const 
 }
 
 /*
- * A family of the PMD's counters, one sample per port it could be read from: with a tx
- * offset, labelled direction rx and tx; without (SIZE_MAX), one unlabelled sample.
+ * A group of counters as Prometheus families: the descriptors that share a Prometheus name
+ * are one family, in the order they first appear, with one sample per item (port, worker,
+ * mirror interface; or one item and no label) and member, labelled by the member's plabel.
+ * A new counter in a list is a new family, or a new labelled sample of its family, here.
  */
+struct prom_group {
+	const struct vb_ctr_desc *desc;
+	unsigned int n;
+	unsigned int items;
+	const char *help;	/* the families' HELP; NULL: the members' own, joined */
+	/* Where item i's counter d is (NULL: no sample for this item). */
+	const void *(*base)(const struct vb_stat_snap *snap, unsigned int i,
+			    const struct vb_ctr_desc *d);
+	/* Item i's label, as label="value" (NULL function: no item label). */
+	void (*label)(FILE *f, const struct vb_stat_snap *snap, unsigned int i);
+};
+
 static void
-prom_ethdev(FILE *f, const struct vb_stat_snap *snap, const char *name, const char *help,
-	    size_t rx_off, size_t tx_off)
+prom_help(FILE *f, const char *s)
 {
-	unsigned int i;
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
 
-	prom_family(f, name, "counter", help);
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-		const char *eth = (const char *)&p->eth;
+static void
+prom_group(FILE *f, const struct vb_stat_snap *snap, const struct prom_group *g)
+{
+	unsigned int k, m, i, n_members;
 
-		if (p->eth.error != 0)
+	for (k = 0; k < g->n; k++) {
+		const char *name = g->desc[k].prom;
+		bool seen = false;
+
+		if (name == NULL)
 			continue;
-		if (tx_off == SIZE_MAX) {
-			prom_port(f, name, p->name, NULL, NULL, *(const uint64_t *)(eth + rx_off));
+		for (m = 0; m < k && !seen; m++)
+			seen = g->desc[m].prom != NULL && strcmp(g->desc[m].prom, name) == 0;
+		if (seen)
 			continue;
+		/* HELP: the group's, or each member's help with its label. */
+		fprintf(f, "# HELP %s ", name);
+		if (g->help != NULL) {
+			prom_help(f, g->help);
+		} else {
+			n_members = 0;
+			for (m = k; m < g->n; m++) {
+				if (g->desc[m].prom == NULL || strcmp(g->desc[m].prom, name) != 0)
+					continue;
+				if (n_members++ > 0)
+					fputs("; ", f);
+				prom_help(f, g->desc[m].help);
+				if (g->desc[m].plabel != NULL)
+					fprintf(f, " (%s)", g->desc[m].plabel);
+			}
 		}
-		prom_port(f, name, p->name, "direction", "rx", *(const uint64_t *)(eth + rx_off));
-		prom_port(f, name, p->name, "direction", "tx", *(const uint64_t *)(eth + tx_off));
-	}
-}
+		fprintf(f, "\n# TYPE %s %s\n", name,
+			g->desc[k].type == VB_CTR_COUNTER ? "counter" : "gauge");
+		for (i = 0; i < g->items; i++) {
+			for (m = k; m < g->n; m++) {
+				const struct vb_ctr_desc *d = &g->desc[m];
+				const void *base;
 
-/* A family with one sample per port, values at a fixed offset of struct vb_stat_port. */
-static void
-prom_per_port(FILE *f, const struct vb_stat_snap *snap, const char *name, const char *help,
-	      size_t off)
-{
-	unsigned int i;
-
-	prom_family(f, name, "counter", help);
-	for (i = 0; i < snap->nb_ports; i++)
-		prom_port(f, name, snap->port[i].name, NULL, NULL,
-			  *(const uint64_t *)((const char *)&snap->port[i] + off));
-}
-
-/*
- * The classifier: one family per counter, vbridge_classifier_<name>_total{port}, so that
- * each has its own HELP (vb_cls_ctr_help) and a counter added to VB_CLS_CTR_LIST appears
- * here by itself. Families only when the classifier is on (a family needs samples).
- */
-/*
- * The ND counters' short names read as units to Prometheus's linter (promtool: "nd_ns"
- * contains "ns", nanoseconds); their metrics spell the message out.
- */
-static const char *
-prom_cls_name(unsigned int k)
-{
-	switch (k) {
-	case VB_CLS_CTR_nd_rs: return "nd_router_solicit";
-	case VB_CLS_CTR_nd_ra: return "nd_router_advert";
-	case VB_CLS_CTR_nd_ns: return "nd_neighbour_solicit";
-	case VB_CLS_CTR_nd_na: return "nd_neighbour_advert";
-	default: return vb_cls_ctr_names[k];
+				if (d->prom == NULL || strcmp(d->prom, name) != 0)
+					continue;
+				base = g->base(snap, i, d);
+				if (base == NULL)
+					continue;
+				fputs(name, f);
+				if (g->label != NULL || d->plabel != NULL) {
+					fputc('{', f);
+					if (g->label != NULL)
+						g->label(f, snap, i);
+					if (g->label != NULL && d->plabel != NULL)
+						fputc(',', f);
+					if (d->plabel != NULL)
+						fputs(d->plabel, f);
+					fputc('}', f);
+				}
+				fprintf(f, " %" PRIu64 "\n", vb_ctr_get(base, d));
+			}
+		}
 	}
 }
 
 static void
-prom_classifier(FILE *f, const struct vb_stat_snap *snap)
+label_port(FILE *f, const struct vb_stat_snap *snap, unsigned int i)
 {
-	const struct vb_stat_tables *t = &snap->tables;
-	char name[96];
-	unsigned int k;
-
-	if (!t->enabled)
-		return;
-	for (k = 0; k < VB_CLS_CTR_COUNT; k++) {
-		snprintf(name, sizeof(name), "vbridge_classifier_%s_total", prom_cls_name(k));
-		prom_per_port(f, snap, name, vb_cls_ctr_help[k],
-			      offsetof(struct vb_stat_port, cls.v) + k * sizeof(uint64_t));
-	}
-	prom_family(f, "vbridge_table_entries", "gauge",
-		    "Size of a classifier table in entries (table dup or mac).");
-	fprintf(f, "vbridge_table_entries{table=\"dup\"} %u\n", t->dup_entries);
-	fprintf(f, "vbridge_table_entries{table=\"mac\"} %u\n", t->mac_entries);
-	prom_family(f, "vbridge_table_live_entries", "gauge",
-		    "Entries of a classifier table not expired or aged out (table dup or mac).");
-	fprintf(f, "vbridge_table_live_entries{table=\"dup\"} %u\n", t->dup_live);
-	fprintf(f, "vbridge_table_live_entries{table=\"mac\"} %u\n", t->mac_live);
-	prom_family(f, "vbridge_samples_written_total", "counter",
-		    "Samples stored in the workers' sample rings.");
-	fprintf(f, "vbridge_samples_written_total %" PRIu64 "\n", t->samples.written);
-	prom_family(f, "vbridge_samples_overwritten_total", "counter",
-		    "Samples stored over an older sample not yet overwritten.");
-	fprintf(f, "vbridge_samples_overwritten_total %" PRIu64 "\n", t->samples.overwritten);
-	prom_family(f, "vbridge_samples_suppressed_total", "counter",
-		    "Samples refused by the rate limit (sample_rate).");
-	fprintf(f, "vbridge_samples_suppressed_total %" PRIu64 "\n", t->samples.suppressed);
+	fputs("port=", f);
+	prom_label(f, snap->port[i].name);
 }
 
 static void
-prom_capture(FILE *f, const struct vb_stat_snap *snap)
+label_worker(FILE *f, const struct vb_stat_snap *snap __rte_unused, unsigned int i)
 {
-	prom_per_port(f, snap, "vbridge_capture_mirror_matched_frames_total",
-		      "Frames received on a port selected by the mirror filter (all, without one).",
-		      offsetof(struct vb_stat_port, cap.mirror_matched));
-	prom_per_port(f, snap, "vbridge_capture_mirrored_frames_total",
-		      "Frames received on a port put on the way to the mirror interface.",
-		      offsetof(struct vb_stat_port, cap.mirrored));
-	prom_per_port(f, snap, "vbridge_capture_mirror_full_frames_total",
-		      "Frames selected for the mirror but not mirrored: its ring was full.",
-		      offsetof(struct vb_stat_port, cap.mirror_full));
-	prom_per_port(f, snap, "vbridge_capture_sample_matched_frames_total",
-		      "Frames received on a port that matched the sample filter.",
-		      offsetof(struct vb_stat_port, cap.sample_matched));
-	if (!snap->mirror_enabled)
-		return;
-	prom_family(f, "vbridge_mirror_tx_frames_total", "counter",
-		    "Frames written to the mirror interface.");
-	fprintf(f, "vbridge_mirror_tx_frames_total{interface=");
+	fprintf(f, "worker=\"%u\"", i);
+}
+
+static void
+label_mirror(FILE *f, const struct vb_stat_snap *snap, unsigned int i __rte_unused)
+{
+	fputs("interface=", f);
 	prom_label(f, snap->mirror_iface);
-	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_frames);
-	prom_family(f, "vbridge_mirror_tx_bytes_total", "counter",
-		    "Bytes written to the mirror interface.");
-	fprintf(f, "vbridge_mirror_tx_bytes_total{interface=");
-	prom_label(f, snap->mirror_iface);
-	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_bytes);
-	prom_family(f, "vbridge_mirror_tx_dropped_frames_total", "counter",
-		    "Frames the mirror interface refused (its reader is too slow).");
-	fprintf(f, "vbridge_mirror_tx_dropped_frames_total{interface=");
-	prom_label(f, snap->mirror_iface);
-	fprintf(f, "} %" PRIu64 "\n", snap->mirror.tx_dropped);
-	prom_family(f, "vbridge_mirror_rx_discarded_frames_total", "counter",
-		    "Frames the kernel sent into the mirror interface, discarded.");
-	fprintf(f, "vbridge_mirror_rx_discarded_frames_total{interface=");
-	prom_label(f, snap->mirror_iface);
-	fprintf(f, "} %" PRIu64 "\n", snap->mirror.rx_discarded);
+}
+
+/* A direction's counters by port: received on it (side rx), or sent out of it (side tx). */
+static const void *
+base_dir(const struct vb_stat_snap *snap, unsigned int i, const struct vb_ctr_desc *d)
+{
+	return &snap->port[d->side == VB_SIDE_TX ? snap->port[i].peer : i].dir;
+}
+
+/* The PMD's counters, for the ports a secondary process can read them from. */
+static const void *
+base_eth(const struct vb_stat_snap *snap, unsigned int i, const struct vb_ctr_desc *d __rte_unused)
+{
+	return snap->port[i].eth.error != 0 ? NULL : &snap->port[i].eth.c;
+}
+
+static const void *
+base_cls(const struct vb_stat_snap *snap, unsigned int i, const struct vb_ctr_desc *d __rte_unused)
+{
+	return &snap->port[i].cls;
+}
+
+static const void *
+base_cap(const struct vb_stat_snap *snap, unsigned int i, const struct vb_ctr_desc *d __rte_unused)
+{
+	return &snap->port[i].cap;
+}
+
+static const void *
+base_tables(const struct vb_stat_snap *snap, unsigned int i __rte_unused,
+	    const struct vb_ctr_desc *d __rte_unused)
+{
+	return &snap->tables.c;
+}
+
+static const void *
+base_worker(const struct vb_stat_snap *snap, unsigned int i,
+	    const struct vb_ctr_desc *d __rte_unused)
+{
+	return &snap->worker[i].c;
+}
+
+static const void *
+base_mirror(const struct vb_stat_snap *snap, unsigned int i __rte_unused,
+	    const struct vb_ctr_desc *d __rte_unused)
+{
+	return &snap->mirror;
+}
+
+static void
+prom_counters(FILE *f, const struct vb_stat_snap *snap)
+{
+	const struct prom_group groups[] = {
+		{ vb_dir_ctr_desc, VB_DIR_CTRS, snap->nb_ports, NULL, base_dir, label_port },
+		{ vb_drop_frames_desc, VB_DROP_REASONS, snap->nb_ports,
+		  "Frames received on a port that were not sent out of its peer, by reason.",
+		  base_dir, label_port },
+		{ vb_drop_bytes_desc, VB_DROP_REASONS, snap->nb_ports,
+		  "Bytes of the frames counted in vbridge_dropped_frames_total.",
+		  base_dir, label_port },
+		{ vb_eth_ctr_desc, VB_ETH_CTRS, snap->nb_ports, NULL, base_eth, label_port },
+		/* Families need samples: the classifier's only when it is on. */
+		{ vb_cls_ctr_desc, VB_CLS_CTR_COUNT, snap->tables.enabled ? snap->nb_ports : 0,
+		  NULL, base_cls, label_port },
+		{ vb_table_ctr_desc, VB_TABLE_ALL_CTRS, snap->tables.enabled ? 1 : 0, NULL,
+		  base_tables, NULL },
+		{ vb_cap_ctr_desc, VB_CAP_CTRS, snap->nb_ports, NULL, base_cap, label_port },
+		{ vb_mirror_ctr_desc, VB_MIRROR_CTRS, snap->mirror_enabled ? 1 : 0, NULL,
+		  base_mirror, label_mirror },
+		{ vb_worker_ctr_desc, VB_WORKER_CTRS, snap->nb_workers, NULL, base_worker,
+		  label_worker },
+	};
+	unsigned int g;
+
+	for (g = 0; g < RTE_DIM(groups); g++)
+		if (groups[g].items > 0)
+			prom_group(f, snap, &groups[g]);
 }
 
 #define PROM_UP_HELP	"1 when vbridge-stat read a running vbridge's shared memory."
@@ -963,8 +1052,8 @@ prom_capture(FILE *f, const struct vb_stat_snap *snap)
 int
 vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 {
-	unsigned int i, r;
 	char pid[16], lv[16];
+	unsigned int i;
 
 	prom_family(f, "vbridge_up", "gauge", PROM_UP_HELP);
 	fprintf(f, "vbridge_up 1\n");
@@ -1013,68 +1102,7 @@ vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap)
 		prom_port(f, "vbridge_link_changes_total", snap->port[i].name, NULL, NULL,
 			  snap->port[i].link_changes);
 
-	prom_family(f, "vbridge_frames_total", "counter",
-		    "Frames received on (direction rx) or sent out of (direction tx) a port.");
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-
-		prom_port(f, "vbridge_frames_total", p->name, "direction", "rx", p->dir.rx_frames);
-		prom_port(f, "vbridge_frames_total", p->name, "direction", "tx",
-			  snap->port[p->peer].dir.tx_frames);
-	}
-	prom_family(f, "vbridge_bytes_total", "counter",
-		    "Bytes received on (direction rx) or sent out of (direction tx) a port.");
-	for (i = 0; i < snap->nb_ports; i++) {
-		const struct vb_stat_port *p = &snap->port[i];
-
-		prom_port(f, "vbridge_bytes_total", p->name, "direction", "rx", p->dir.rx_bytes);
-		prom_port(f, "vbridge_bytes_total", p->name, "direction", "tx",
-			  snap->port[p->peer].dir.tx_bytes);
-	}
-	prom_family(f, "vbridge_dropped_frames_total", "counter",
-		    "Frames received on a port that were not sent out of its peer, by reason.");
-	for (i = 0; i < snap->nb_ports; i++)
-		for (r = 0; r < VB_DROP_REASONS; r++)
-			prom_port(f, "vbridge_dropped_frames_total", snap->port[i].name, "reason",
-				  vb_drop_reason_name(r), snap->port[i].dir.drop_frames[r]);
-	prom_family(f, "vbridge_dropped_bytes_total", "counter",
-		    "Bytes of the frames counted in vbridge_dropped_frames_total.");
-	for (i = 0; i < snap->nb_ports; i++)
-		for (r = 0; r < VB_DROP_REASONS; r++)
-			prom_port(f, "vbridge_dropped_bytes_total", snap->port[i].name, "reason",
-				  vb_drop_reason_name(r), snap->port[i].dir.drop_bytes[r]);
-
-	/* The PMD's counters, for the ports a secondary process can read them from. */
-	prom_ethdev(f, snap, "vbridge_ethdev_frames_total",
-		    "Frames the PMD counted (ipackets, opackets).",
-		    offsetof(struct vb_stat_ethdev, ipackets), offsetof(struct vb_stat_ethdev, opackets));
-	prom_ethdev(f, snap, "vbridge_ethdev_bytes_total",
-		    "Bytes the PMD counted (ibytes, obytes).",
-		    offsetof(struct vb_stat_ethdev, ibytes), offsetof(struct vb_stat_ethdev, obytes));
-	prom_ethdev(f, snap, "vbridge_ethdev_errors_total",
-		    "Erroneous frames received (direction rx, ierrors) or failed transmissions "
-		    "(direction tx, oerrors) the PMD counted.",
-		    offsetof(struct vb_stat_ethdev, ierrors), offsetof(struct vb_stat_ethdev, oerrors));
-	prom_ethdev(f, snap, "vbridge_ethdev_missed_frames_total",
-		    "Frames the NIC dropped because its receive ring was full (imissed).",
-		    offsetof(struct vb_stat_ethdev, imissed), SIZE_MAX);
-	prom_ethdev(f, snap, "vbridge_ethdev_rx_nombuf_total",
-		    "Receive mbuf allocation failures (rx_nombuf).",
-		    offsetof(struct vb_stat_ethdev, rx_nombuf), SIZE_MAX);
-
-	prom_classifier(f, snap);
-	prom_capture(f, snap);
-
-	prom_family(f, "vbridge_worker_polls_total", "counter",
-		    "Forwarding loop iterations of a worker lcore.");
-	for (i = 0; i < snap->nb_workers; i++)
-		fprintf(f, "vbridge_worker_polls_total{worker=\"%u\"} %" PRIu64 "\n", i,
-			snap->worker[i].polls);
-	prom_family(f, "vbridge_worker_idle_polls_total", "counter",
-		    "Loop iterations of a worker lcore in which no port received a frame.");
-	for (i = 0; i < snap->nb_workers; i++)
-		fprintf(f, "vbridge_worker_idle_polls_total{worker=\"%u\"} %" PRIu64 "\n", i,
-			snap->worker[i].idle_polls);
+	prom_counters(f, snap);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }
@@ -1226,7 +1254,7 @@ vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
 				port_name(snap, e->port), e->moves, e->moves == 255 ? "+" : " ",
 				ago);
 		}
-		fprintf(f, "%u MAC%s live of %u entries (ageing %u s)%s\n", macs->n,
+		fprintf(f, "%u MAC%s live of %" PRIu64 " entries (ageing %" PRIu64 " s)%s\n", macs->n,
 			macs->n == 1 ? "" : "s", snap->tables.mac_entries,
 			snap->tables.mac_ageing_s, macs->torn > 0 ?
 			", some entries skipped: being written while read" : "");
@@ -1309,10 +1337,10 @@ vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t 
 	const struct vb_stat_tables *t = &snap->tables;
 
 	fprintf(f, "%" PRIu64 " sample%s shown; %" PRIu64 " lost (overwritten before they were "
-		"read), %" PRIu64 " torn (being written while read); the rings hold %u per "
+		"read), %" PRIu64 " torn (being written while read); the rings hold %" PRIu64 " per "
 		"worker: %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64 " suppressed by "
-		"the rate limit (%u/s)\n", shown, shown == 1 ? "" : "s", lost, torn,
-		t->sample_slots, t->samples.written, t->samples.overwritten, t->samples.suppressed,
+		"the rate limit (%" PRIu64 "/s)\n", shown, shown == 1 ? "" : "s", lost, torn,
+		t->sample_slots, t->samples_written, t->samples_overwritten, t->samples_suppressed,
 		t->sample_rate);
 	fflush(f);
 	return ferror(f) ? -1 : 0;

@@ -47,27 +47,7 @@ read_ethdev(const struct vb_port_info *pi, struct vb_stat_ethdev *e, uint64_t *a
 	e->error = error;
 	if (error != 0)
 		return;
-	e->ipackets = c.ipackets;
-	e->opackets = c.opackets;
-	e->ibytes = c.ibytes;
-	e->obytes = c.obytes;
-	e->imissed = c.imissed;
-	e->ierrors = c.ierrors;
-	e->oerrors = c.oerrors;
-	e->rx_nombuf = c.rx_nombuf;
-}
-
-/* Most moves first, then the most recently seen: the MACs worth a look come first. */
-static int
-mac_cmp(const void *a, const void *b)
-{
-	const struct vb_mac_entry *x = a, *y = b;
-
-	if (x->moves != y->moves)
-		return x->moves > y->moves ? -1 : 1;
-	if (x->age != y->age)
-		return x->age < y->age ? -1 : 1;
-	return memcmp(x->mac, y->mac, sizeof(x->mac));
+	e->c = c;
 }
 
 static void
@@ -77,70 +57,7 @@ read_capture(const struct vb_shm *shm, struct vb_stat_snap *snap)
 	memcpy(snap->mirror_iface, shm->mirror_iface, sizeof(snap->mirror_iface));
 	snap->mirror_iface[sizeof(snap->mirror_iface) - 1] = '\0';
 	/* Written by the mirror thread alone: relaxed loads, as for the workers' counters. */
-	snap->mirror.tx_frames = vb_ctr_read(&shm->mirror.tx_frames);
-	snap->mirror.tx_bytes = vb_ctr_read(&shm->mirror.tx_bytes);
-	snap->mirror.tx_dropped = vb_ctr_read(&shm->mirror.tx_dropped);
-	snap->mirror.rx_discarded = vb_ctr_read(&shm->mirror.rx_discarded);
-}
-
-/*
- * Occupancy walks both tables (a few thousand entries: microseconds, no stores); the same walk
- * of the MAC table keeps the MACs that moved most as evidence for --diagnose.
- */
-static void
-read_tables(const struct vb_shm *shm, struct vb_stat_snap *snap, uint64_t now)
-{
-	struct vb_stat_tables *t = &snap->tables;
-	struct vb_mac_entry e[64];
-	const void *dup, *mac;
-	uint32_t pos = 0, got, i;
-	unsigned int w;
-
-	if (!shm->cls.enabled)
-		return;
-	t->enabled = true;
-	t->dup_window_ms = shm->cls.dup_window_ms;
-	t->mac_ageing_s = shm->cls.mac_ageing_s;
-	t->snap_len = shm->cls.snap_len;
-	t->sample_rate = shm->cls.sample_rate;
-	t->sample_slots = shm->cls.sample_slots;
-	dup = vb_shm_at(shm, shm->cls.dup_off);
-	mac = vb_shm_at(shm, shm->cls.mac_off);
-	if (dup != NULL) {
-		t->dup_entries = vb_duptab_entries(dup);
-		t->dup_live = vb_duptab_occupancy(dup, now);
-	}
-	if (mac != NULL) {
-		t->mac_entries = vb_mactab_entries(mac);
-		while ((got = vb_mactab_read(mac, &pos, e, RTE_DIM(e), now, NULL)) != 0) {
-			t->mac_live += got;
-			for (i = 0; i < got; i++) {
-				unsigned int k = snap->nb_top_macs;
-
-				if (k == VB_STAT_TOP_MACS) {
-					if (mac_cmp(&e[i], &snap->top_macs[k - 1]) >= 0)
-						continue;
-					k--;
-				} else {
-					snap->nb_top_macs++;
-				}
-				for (; k > 0 && mac_cmp(&e[i], &snap->top_macs[k - 1]) < 0; k--)
-					snap->top_macs[k] = snap->top_macs[k - 1];
-				snap->top_macs[k] = e[i];
-			}
-		}
-	}
-	for (w = 0; w < snap->nb_workers; w++) {
-		const void *ring = vb_shm_sample_ring(shm, w);
-		struct vb_sample_ctrs c;
-
-		if (vb_sample_nb_slots(ring) == 0)
-			continue;
-		vb_sample_ctrs_read(ring, &c);
-		t->samples.written += c.written;
-		t->samples.overwritten += c.overwritten;
-		t->samples.suppressed += c.suppressed;
-	}
+	vb_ctr_sum(&snap->mirror, &shm->mirror, vb_mirror_ctr_desc, VB_MIRROR_CTRS);
 }
 
 int
@@ -160,7 +77,7 @@ vb_stat_macs_read(const struct vb_shm *shm, struct vb_stat_macs *macs)
 	       (got = vb_mactab_read(mac, &pos, macs->e + macs->n, entries - macs->n,
 				     rte_get_tsc_cycles(), &macs->torn)) != 0)
 		macs->n += got;
-	qsort(macs->e, macs->n, sizeof(*macs->e), mac_cmp);
+	qsort(macs->e, macs->n, sizeof(*macs->e), vb_mactab_cmp);
 	return 0;
 }
 
@@ -295,8 +212,8 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 	for (i = 0; i < snap->nb_ports; i++)
 		vb_shm_sum_dir(shm, i, &snap->port[i].dir);
 	for (i = 0; i < snap->nb_workers; i++) {
-		snap->worker[i].polls = vb_ctr_read(&shm->lcore[i].polls);
-		snap->worker[i].idle_polls = vb_ctr_read(&shm->lcore[i].idle_polls);
+		vb_ctr_sum(&snap->worker[i].c, &shm->lcore[i].worker, vb_worker_ctr_desc,
+			   VB_WORKER_CTRS);
 	}
 	for (i = 0; i < snap->nb_ports; i++) {
 		vb_shm_sum_cls(shm, i, &snap->port[i].cls);
@@ -306,93 +223,11 @@ vb_stat_snap_take(const struct vb_shm *shm, struct vb_stat_snap *snap)
 		read_ethdev(&shm->port[i], &snap->port[i].eth, &snap->port[i].eth_age_ns,
 			    rte_get_tsc_cycles(), shm->tsc_hz);
 	read_capture(shm, snap);
-	read_tables(shm, snap, now_tsc);
+	/* Occupancy walks both tables (microseconds, no stores); the MAC walk keeps evidence. */
+	snap->tables.enabled = shm->cls.enabled != 0;
+	snap->nb_top_macs = vb_shm_read_tables(shm, now_tsc, &snap->tables.c, snap->top_macs,
+					       VB_STAT_TOP_MACS);
 
 	snap->mono_ns = clock_ns(CLOCK_MONOTONIC);
 	snap->unix_ns = clock_ns(CLOCK_REALTIME);
-}
-
-/* Counters only grow; a smaller value means another primary, and shows as no change. */
-static uint64_t
-inc(uint64_t old, uint64_t new)
-{
-	return new >= old ? new - old : 0;
-}
-
-static void
-delta_dir(const struct vb_dir_ctrs *o, const struct vb_dir_ctrs *n, struct vb_dir_ctrs *d)
-{
-	unsigned int r;
-
-	d->rx_frames = inc(o->rx_frames, n->rx_frames);
-	d->rx_bytes = inc(o->rx_bytes, n->rx_bytes);
-	d->tx_frames = inc(o->tx_frames, n->tx_frames);
-	d->tx_bytes = inc(o->tx_bytes, n->tx_bytes);
-	for (r = 0; r < VB_DROP_REASONS; r++) {
-		d->drop_frames[r] = inc(o->drop_frames[r], n->drop_frames[r]);
-		d->drop_bytes[r] = inc(o->drop_bytes[r], n->drop_bytes[r]);
-	}
-}
-
-static void
-delta_eth(const struct vb_stat_ethdev *o, const struct vb_stat_ethdev *n,
-	  struct vb_stat_ethdev *d)
-{
-	d->error = n->error != 0 ? n->error : o->error;
-	d->ipackets = inc(o->ipackets, n->ipackets);
-	d->opackets = inc(o->opackets, n->opackets);
-	d->ibytes = inc(o->ibytes, n->ibytes);
-	d->obytes = inc(o->obytes, n->obytes);
-	d->imissed = inc(o->imissed, n->imissed);
-	d->ierrors = inc(o->ierrors, n->ierrors);
-	d->oerrors = inc(o->oerrors, n->oerrors);
-	d->rx_nombuf = inc(o->rx_nombuf, n->rx_nombuf);
-}
-
-void
-vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_snap *new,
-		      struct vb_stat_delta *delta)
-{
-	unsigned int i;
-	double s;
-
-	memset(delta, 0, sizeof(*delta));
-	s = (double)inc(old->mono_ns, new->mono_ns) / 1e9;
-	delta->interval_s = s;
-	for (i = 0; i < new->nb_ports; i++) {
-		struct vb_dir_ctrs *d = &delta->dir[i];
-		struct vb_stat_dir_rate *r = &delta->rate[i];
-
-		delta_dir(&old->port[i].dir, &new->port[i].dir, d);
-		delta_eth(&old->port[i].eth, &new->port[i].eth, &delta->eth[i]);
-		if (s <= 0)
-			continue;
-		r->rx_fps = (double)d->rx_frames / s;
-		r->rx_bps = (double)d->rx_bytes * 8 / s;
-		r->tx_fps = (double)d->tx_frames / s;
-		r->tx_bps = (double)d->tx_bytes * 8 / s;
-		r->drop_fps = (double)vb_dir_dropped(d) / s;
-	}
-	for (i = 0; i < new->nb_ports; i++) {
-		unsigned int k;
-
-		for (k = 0; k < VB_CLS_CTR_COUNT; k++)
-			delta->cls[i].v[k] = inc(old->port[i].cls.v[k], new->port[i].cls.v[k]);
-	}
-	delta->samples_suppressed = inc(old->tables.samples.suppressed,
-					new->tables.samples.suppressed);
-	for (i = 0; i < new->nb_workers; i++) {
-		uint64_t polls = inc(old->worker[i].polls, new->worker[i].polls);
-		uint64_t idle = inc(old->worker[i].idle_polls, new->worker[i].idle_polls);
-
-		delta->busy[i] = polls == 0 ? 0.0 : 1.0 - (double)RTE_MIN(idle, polls) / polls;
-	}
-}
-
-double
-vb_stat_busy_lifetime(const struct vb_stat_worker *w)
-{
-	if (w->polls == 0)
-		return 0.0;
-	return 1.0 - (double)RTE_MIN(w->idle_polls, w->polls) / (double)w->polls;
 }

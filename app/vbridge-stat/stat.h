@@ -9,6 +9,7 @@
  *   --macs, --samples / --pcapng);
  * - snapshot.c: the reader layer, the only code that looks at the shared memory (const);
  *   it copies what it sees into a plain struct vb_stat_snap;
+ * - delta.c: the change between two snapshots, pure;
  * - diagnose.c: rules that turn two snapshots into plain-language findings;
  * - output.c: printers (text summary, watch lines, JSON, Prometheus) over snapshots and
  *   findings; they never touch DPDK.
@@ -24,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counters.h"
 #include "shm.h"
 #include "mactab.h"
 #include "sample.h"
@@ -34,17 +36,19 @@
 #define VB_STAT_TOP_MACS	8	/* MACs that moved most, kept in a snapshot as evidence */
 #define VB_STAT_MAX_SAMPLES	65536	/* samples copied out at most, newest kept */
 
-/* The PMD's own counters (rte_eth_stats) of one port, as vbridge last copied them. */
+/*
+ * The PMD's own counters (rte_eth_stats) of one port, as vbridge last copied them:
+ * VB_ETH_CTR_LIST's fields, under their ethdev names; c is the same as vb_eth_ctr_desc
+ * describes it.
+ */
 struct vb_stat_ethdev {
+	union {
+		struct vb_eth_ctrs c;
+		struct {
+			VB_ETH_CTR_LIST(VB_CTR_FIELD_)
+		};
+	};
 	int error;		/* 0, the negative errno of rte_eth_stats_get, -EAGAIN: no copy yet */
-	uint64_t ipackets;
-	uint64_t opackets;
-	uint64_t ibytes;
-	uint64_t obytes;
-	uint64_t imissed;
-	uint64_t ierrors;
-	uint64_t oerrors;
-	uint64_t rx_nombuf;
 };
 
 struct vb_stat_port {
@@ -70,24 +74,29 @@ struct vb_stat_port {
 	struct vb_cap_ctrs cap;		/* capture, frames received on this port */
 };
 
-/* The classifier's shared tables and sample rings (all zero when the classifier is off). */
+/*
+ * The classifier's shared tables and sample rings (all zero when the classifier is off):
+ * VB_TABLE_CTR_LIST's and VB_SAMPLE_CTR_LIST's fields; c as vb_table_ctr_desc describes it.
+ */
 struct vb_stat_tables {
+	union {
+		struct vb_table_ctrs c;
+		struct {
+			VB_TABLE_CTR_LIST(VB_CTR_FIELD_)
+			VB_SAMPLE_CTR_LIST(VB_CTR_FIELD_)
+		};
+	};
 	bool enabled;
-	uint32_t dup_entries;
-	uint32_t dup_live;		/* not expired, at the time of the snapshot */
-	uint32_t dup_window_ms;
-	uint32_t mac_entries;
-	uint32_t mac_live;		/* not aged out */
-	uint32_t mac_ageing_s;
-	uint32_t snap_len;
-	uint32_t sample_rate;		/* per second per worker, 0: no limit */
-	uint32_t sample_slots;		/* per worker */
-	struct vb_sample_ctrs samples;	/* summed over the workers' rings */
 };
 
+/* A worker's loop counters (VB_WORKER_CTR_LIST); c as vb_worker_ctr_desc describes it. */
 struct vb_stat_worker {
-	uint64_t polls;
-	uint64_t idle_polls;
+	union {
+		struct vb_worker_ctrs c;
+		struct {
+			VB_WORKER_CTR_LIST(VB_CTR_FIELD_)
+		};
+	};
 };
 
 /* Everything one read of the shared memory and the ethdevs gave, in plain memory. */
@@ -255,6 +264,8 @@ void vb_stat_macs_free(struct vb_stat_macs *macs);
  */
 int vb_stat_samples_read(const struct vb_shm *shm, struct vb_stat_samples *smp);
 void vb_stat_samples_free(struct vb_stat_samples *smp);
+
+/* delta.c: pure */
 
 /* Fill delta with new - old; old and new must come from the same primary. */
 void vb_stat_delta_compute(const struct vb_stat_snap *old, const struct vb_stat_snap *new,

@@ -28,6 +28,7 @@
 #include "policy.h"
 #include "port.h"
 #include "reload.h"
+#include "report.h"
 #include "shm.h"
 #include "telemetry.h"
 #include "trust.h"
@@ -275,52 +276,6 @@ eal_failed(void)
 	}
 }
 
-static void
-print_counters(const struct vb_shm *shm)
-{
-	struct vb_cls_ctrs cls;
-	struct vb_cap_ctrs cap;
-	struct vb_dir_ctrs sum;
-	unsigned int bp, r, i;
-
-	for (bp = 0; bp < shm->nb_ports; bp++) {
-		const struct vb_port_info *pi = &shm->port[bp];
-
-		vb_shm_sum_dir(shm, bp, &sum);
-		printf("dir %u->%u %s->%s rx_frames=%" PRIu64 " rx_bytes=%" PRIu64
-		       " tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " dropped=%" PRIu64,
-		       bp, pi->peer, pi->name, shm->port[pi->peer].name, sum.rx_frames,
-		       sum.rx_bytes, sum.tx_frames, sum.tx_bytes, vb_dir_dropped(&sum));
-		for (r = 0; r < VB_DROP_REASONS; r++)
-			printf(" drop_%s=%" PRIu64, vb_drop_reason_name(r), sum.drop_frames[r]);
-		printf(" policy_would_deny=%" PRIu64 "\n", sum.policy_would_deny);
-	}
-	for (bp = 0; (shm->mirror_enabled || shm->sample_filter[0]) && bp < shm->nb_ports; bp++) {
-		vb_shm_sum_cap(shm, bp, &cap);
-		printf("cap %u %s mirror_matched=%" PRIu64 " mirrored=%" PRIu64 " mirror_full=%"
-		       PRIu64 " sample_matched=%" PRIu64 "\n", bp, shm->port[bp].name,
-		       cap.mirror_matched, cap.mirrored, cap.mirror_full, cap.sample_matched);
-	}
-	if (shm->mirror_enabled)
-		printf("mirror %s tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " tx_dropped=%" PRIu64
-		       " rx_discarded=%" PRIu64 "\n", shm->mirror_iface, shm->mirror.tx_frames,
-		       shm->mirror.tx_bytes, shm->mirror.tx_dropped, shm->mirror.rx_discarded);
-	if (shm->pol.enabled)
-		printf("policy %s mode=%s rules=%u generation=%" PRIu64 " reloads=%" PRIu64
-		       " reload_failures=%" PRIu64 "\n", shm->pol.path,
-		       vb_pol_mode_name(shm->pol.mode),
-		       shm->pol.nb_rules ? shm->pol.nb_rules - 1 : 0, shm->pol.generation,
-		       shm->pol.reloads, shm->pol.reload_failures);
-	for (bp = 0; shm->cls.enabled && bp < shm->nb_ports; bp++) {
-		vb_shm_sum_cls(shm, bp, &cls);
-		printf("cls %u %s", bp, shm->port[bp].name);
-		for (i = 0; i < VB_CLS_CTR_COUNT; i++)
-			printf(" %s=%" PRIu64, vb_cls_ctr_names[i], cls.v[i]);
-		printf("\n");
-	}
-	fflush(stdout);
-}
-
 /*
  * Main lcore: never polls a port; wakes every 10 ms to watch links and signals and to copy
  * the PMDs' counters into the stats segment (readers have no ethdev). Links are read every
@@ -533,7 +488,7 @@ main(int argc, char **argv)
 	 * can take a DPDK lock.
 	 */
 	vb_mirror_join(&cap.mirror);
-	print_counters(shm);
+	vb_report_counters(stdout, shm);
 	VB_LOG(INFO, "stopped; final counters on stdout");
 	arm_cleanup_watchdog(stop_tsc);
 	status = EXIT_SUCCESS;

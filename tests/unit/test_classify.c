@@ -457,19 +457,19 @@ test_names(void)
 	unsigned int i, j;
 
 	for (i = 0; i < VB_CLS_CTR_COUNT; i++) {
-		const char *s = vb_cls_ctr_names[i];
+		const char *s = vb_cls_ctr_desc[i].name;
 
-		CHECK(s != NULL && vb_cls_ctr_help[i] != NULL && s[0] != '\0',
+		CHECK(s != NULL && vb_cls_ctr_desc[i].help != NULL && s[0] != '\0',
 		      "counter %u has no name or help", i);
 		for (j = 0; s != NULL && s[j] != '\0'; j++)
 			CHECK((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= '0' && s[j] <= '9') ||
 			      s[j] == '_', "counter name %s: character '%c' not in [a-z0-9_]", s,
 			      s[j]);
 		for (j = 0; j < i; j++)
-			CHECK(strcmp(s, vb_cls_ctr_names[j]) != 0, "counter name %s twice", s);
+			CHECK(strcmp(s, vb_cls_ctr_desc[j].name) != 0, "counter name %s twice", s);
 	}
-	CHECK(strcmp(vb_cls_ctr_names[VB_CLS_CTR_reflected], "reflected") == 0,
-	      "names out of order: %s", vb_cls_ctr_names[VB_CLS_CTR_reflected]);
+	CHECK(strcmp(vb_cls_ctr_desc[VB_CLS_CTR_reflected].name, "reflected") == 0,
+	      "names out of order: %s", vb_cls_ctr_desc[VB_CLS_CTR_reflected].name);
 	CHECK(sizeof(struct vb_cls_ctrs) == VB_CLS_CTR_COUNT * sizeof(uint64_t),
 	      "struct vb_cls_ctrs saw %zu bytes, expected %zu", sizeof(struct vb_cls_ctrs),
 	      VB_CLS_CTR_COUNT * sizeof(uint64_t));
@@ -715,7 +715,7 @@ test_burst_equivalence(void)
 			for (i = 0; i < VB_CLS_CTR_COUNT; i++)
 				CHECK(ctrs[0][p].v[i] == ctrs[1][p].v[i],
 				      "mac_unicast %u port %d counter %s: bursts %" PRIu64
-				      ", one by one %" PRIu64, mu, p, vb_cls_ctr_names[i],
+				      ", one by one %" PRIu64, mu, p, vb_cls_ctr_desc[i].name,
 				      ctrs[1][p].v[i], ctrs[0][p].v[i]);
 		CHECK(ctrs[0][0].reflected + ctrs[0][1].reflected > 0 &&
 		      ctrs[0][0].duplicate + ctrs[0][1].duplicate > 0 &&

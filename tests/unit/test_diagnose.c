@@ -322,8 +322,8 @@ main(void)
 	expect("malformed", "malformed", "p0", VB_STAT_WARNING, S("malformed 2", "ARP 1"), NULL);
 
 	base();
-	snap.tables.samples.suppressed = 40;
-	snap.tables.samples.written = 1000;
+	snap.tables.samples_suppressed = 40;
+	snap.tables.samples_written = 1000;
 	vb_stat_diagnose(&snap, NULL, NULL, &out);
 	expect("samples suppressed", "samples_suppressed", "", VB_STAT_INFO,
 	       S("sample_rate (now 1000", "suppressed 40"), NULL);
