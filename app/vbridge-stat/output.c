@@ -391,8 +391,9 @@ print_watch_screen(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 	if (width == VB_LAYOUT_UNLIMITED) {
 		dirw = RTE_MAX(natural, WATCH_DIR_FULL);	/* long names no longer misalign */
 		show = vb_layout_pick(cols, WATCH_COLS, VB_LAYOUT_UNLIMITED);
+		/* the names themselves: clang-analyzer does not tie this loop's bound to full[]'s */
 		for (i = 0; i < snap->nb_ports; i++)
-			snprintf(names[i], sizeof(names[i]), "%s", full[i]);
+			snprintf(names[i], sizeof(names[i]), "%s", snap->port[i].name);
 	} else {
 		unsigned int dir_min = RTE_MIN(natural, WATCH_DIR_MIN);
 		unsigned int budget = width > 2 + dir_min ? width - 2 - dir_min : 0;
