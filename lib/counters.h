@@ -136,7 +136,7 @@ const char *vb_ctr_unit_name(unsigned int unit);
 	X(rx_bytes, RX, BYTES, vbridge_bytes_total, "direction=\"rx\"", \
 	  "Bytes received on the port") \
 	X(tx_frames, TX, FRAMES, vbridge_frames_total, "direction=\"tx\"", \
-	  "Frames sent out of the port (handed to its PMD)") \
+	  "Frames sent out of the port (handed to its PMD, its link up)") \
 	X(tx_bytes, TX, BYTES, vbridge_bytes_total, "direction=\"tx\"", \
 	  "Bytes sent out of the port") \
 	X(policy_would_deny, RX, FRAMES, vbridge_policy_would_deny_frames_total, NULL, \
@@ -151,6 +151,7 @@ const char *vb_ctr_unit_name(unsigned int unit);
 #define VB_DROP_REASON_LIST(X) \
 	X(PEER_FULL, peer_full, "the peer's TX queue took fewer frames than offered") \
 	X(POLICY, policy, "denied by the policy (enforce mode)") \
+	X(PEER_DOWN, peer_down, "the peer's link was down: not handed to its PMD") \
 	VB_CTR_TEST_LINE_(X, TEST_EXTRA, test_extra, "a reason only the unit test's build has")
 
 /* Capture, by receiving port. X(name, unit, Prometheus name, help) */

@@ -95,6 +95,7 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 			p->tx_port = shm->port[shm->port[bp].peer].port_id;
 			p->tx_queue = q;
 			p->ctrs = &wk->ctrs->dir[bp];
+			p->tx_down = &shm->port[shm->port[bp].peer].tx_down;
 			p->cls = (struct vb_cls_ctx){
 				.duptab = vb_shm_at(shm, shm->cls.dup_off),
 				.mactab = vb_shm_at(shm, shm->cls.mac_off),
@@ -123,8 +124,23 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 static inline void
 path_flush(struct vb_path *p)
 {
-	uint16_t sent = rte_eth_tx_burst(p->tx_port, p->tx_queue, p->held, p->nb_held);
 	uint64_t bytes = p->held_bytes;
+	uint16_t sent;
+
+	/*
+	 * A port whose link is down sends nothing (and net_af_packet would block on a kernel
+	 * interface that is down or gone): drop the held frames as peer_down, so that tx_frames
+	 * are frames that left. One relaxed load per flush; the main lcore sets the flag.
+	 */
+	if (unlikely(__atomic_load_n(p->tx_down, __ATOMIC_RELAXED))) {
+		rte_pktmbuf_free_bulk(p->held, p->nb_held);
+		vb_ctr_add(&p->ctrs->drop_frames[VB_DROP_PEER_DOWN], p->nb_held);
+		vb_ctr_add(&p->ctrs->drop_bytes[VB_DROP_PEER_DOWN], bytes);
+		p->nb_held = 0;
+		p->held_bytes = 0;
+		return;
+	}
+	sent = rte_eth_tx_burst(p->tx_port, p->tx_queue, p->held, p->nb_held);
 
 	if (unlikely(sent < p->nb_held)) {
 		uint16_t unsent = p->nb_held - sent, i;

@@ -30,6 +30,7 @@ struct vb_path {
 	uint16_t nb_held;		/* frames waiting in held[] */
 	uint64_t held_bytes;
 	struct vb_dir_ctrs *ctrs;	/* this lcore's counters of the receiving port */
+	const uint8_t *tx_down;		/* the TX port's link is down (main lcore writes) */
 	struct vb_cls_ctx cls;		/* the classifier's view of this path */
 	struct vb_cap_ctrs *cap;	/* this lcore's capture counters of the receiving port */
 	struct rte_ring *mirror;	/* this worker's mirror ring, NULL: no mirror */

@@ -135,7 +135,7 @@ rule_link(const struct vb_stat_snap *snap, const struct vb_stat_delta *delta __r
 			else if (p->kif_state == VB_KIF_REMOVED)
 				text(f, "The kernel interface %s behind port %s was removed (ip link "
 				     "del, or its driver went away): nothing is received on %s, and "
-				     "frames from %s for it are lost. Once %s exists "
+				     "frames from %s for it are dropped (peer_down). Once %s exists "
 				     "again, restart vbridge: the port stays bound to the removed "
 				     "interface.", p->kif_name, p->name, p->name, peer->name,
 				     p->kif_name);
@@ -147,12 +147,12 @@ rule_link(const struct vb_stat_snap *snap, const struct vb_stat_delta *delta __r
 			else if (p->kif_state == VB_KIF_ADMIN_DOWN)
 				text(f, "The kernel interface %s behind port %s is set down (ip link "
 				     "set dev %s down): nothing is received on it, and frames from "
-				     "%s for it are lost. Set it up again.",
+				     "%s for it are dropped (peer_down). Set it up again.",
 				     p->kif_name, p->name, p->kif_name, peer->name);
 			else if (p->kif_state == VB_KIF_NO_CARRIER)
 				text(f, "The kernel interface %s behind port %s has no carrier: the "
 				     "cable, or the other end of the veth or virtual switch port, is "
-				     "down. Frames from %s for it are lost.",
+				     "down. Frames from %s for it are dropped (peer_down).",
 				     p->kif_name, p->name, peer->name);
 			else
 				text(f, "Port %s has no link: nothing is received on it and "
@@ -204,7 +204,12 @@ rule_peer_drops(const struct vb_stat_snap *snap, const struct vb_stat_delta *del
 				    "peer_drops", p->name);
 			if (f == NULL)
 				return;
-			if (r == VB_DROP_PEER_FULL)
+			if (r == VB_DROP_PEER_DOWN)
+				text(f, "Frames received on %s were dropped because %s's link was "
+				     "down%s: vbridge does not hand frames to a port that cannot send "
+				     "them.", p->name, peer->name,
+				     now > 0 ? "" : " (earlier, not in the last interval)");
+			else if (r == VB_DROP_PEER_FULL)
 				text(f, "%s could not take all frames received on %s: its transmit "
 				     "queue was full, so vbridge dropped them rather than stall. %s's "
 				     "link, or the device behind it, is slower than the traffic from "

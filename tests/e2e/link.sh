@@ -8,7 +8,7 @@
 #  2. propagation off (link_poll_ms 100): a link down is seen within 2 x 100 ms and only
 #     counted, the peer's interface stays up;
 #  3. `ip link del` of port 1's interface under traffic: vbridge keeps running and says so,
-#     vbridge-stat says "interface removed" (and
+#     frames for it are dropped as peer_down, vbridge-stat says "interface removed" (and
 #     "replaced" once a new interface of that name exists); SIGTERM is clean and
 #     rx = tx + dropped in both directions.
 # Usage: link.sh VBRIDGE_EXE VBRIDGE_STAT_EXE
@@ -147,6 +147,8 @@ grep -q "DOWN $P1: interface removed" "$WORK/summary.txt" || {
 "$STAT" -f "$VB_FILE_PREFIX" --diagnose >"$WORK/diagnose.txt" 2>&1 || true
 grep -q "$P1 behind port net_af_packet1 was removed" "$WORK/diagnose.txt" || {
 	cat "$WORK/diagnose.txt" >&2; fail "--diagnose does not say $P1 was removed"; }
+grep -q "net_af_packet1's link was down" "$WORK/diagnose.txt" || {
+	cat "$WORK/diagnose.txt" >&2; fail "--diagnose does not explain the peer_down drops"; }
 log "vbridge-stat: summary and --diagnose say '$P1: interface removed'"
 
 # A new interface of the same name is not the one the port is bound to.
@@ -161,4 +163,8 @@ vb_stop TERM
 [ "$VB_RC" -eq 0 ] || fail "vbridge exited $VB_RC after $P1 was deleted"
 [ "$VB_STOP_MS" -le 2500 ] || fail "vbridge took $VB_STOP_MS ms to stop"
 vb_check_conservation
+down=$(vb_counter '0->1' drop_peer_down)
+sent=$(vb_counter '0->1' tx_frames)
+[ "$down" -ge 100 ] || fail "dir 0->1: only $down frames dropped as peer_down while $P1 was gone"
+log "dir 0->1: $down frames dropped as peer_down, $sent sent while it was there"
 log "PASS"

@@ -10,6 +10,7 @@
  *   - the scenario: a reflected ARP request, the MAC move and the would-be-filtered reply
  *     are counted and sampled, and the reply is forwarded;
  *   - link-fault propagation takes the peer down and up again, without bouncing back;
+ *   - frames for a port whose link is down are dropped as peer_down, not given to its PMD;
  *   - a port whose queue set-up fails is closed by the set-up (as root, net_af_packet on lo);
  *   - a stop request ends the loop promptly.
  */
@@ -208,6 +209,8 @@ expect_counters(const struct vb_shm *shm, unsigned int bp, uint64_t rx, uint64_t
 		uint64_t tx, uint64_t dropped, const char *what)
 {
 	struct vb_dir_ctrs d;
+	uint64_t drop_bytes = 0;
+	unsigned int r;
 
 	vb_shm_sum_dir(shm, bp, &d);
 	CHECK(d.rx_frames == rx && d.tx_frames == tx && vb_dir_dropped(&d) == dropped &&
@@ -217,8 +220,10 @@ expect_counters(const struct vb_shm *shm, unsigned int bp, uint64_t rx, uint64_t
 	      what, bp, d.rx_frames, d.rx_bytes, d.tx_frames, vb_dir_dropped(&d), rx, rx_bytes,
 	      tx, dropped);
 	/* The invariant every test keeps: nothing received is unaccounted for. */
+	for (r = 0; r < VB_DROP_REASONS; r++)
+		drop_bytes += d.drop_bytes[r];
 	CHECK(d.rx_frames == d.tx_frames + vb_dir_dropped(&d) &&
-	      d.rx_bytes == d.tx_bytes + d.drop_bytes[VB_DROP_PEER_FULL],
+	      d.rx_bytes == d.tx_bytes + drop_bytes,
 	      "%s: port %u: received %" PRIu64 " != sent %" PRIu64 " + dropped %" PRIu64,
 	      what, bp, d.rx_frames, d.tx_frames, vb_dir_dropped(&d));
 }
@@ -370,6 +375,40 @@ link_of(uint16_t port_id)
  * A port going down takes its peer down, and up again when it returns; the peer's own
  * "down" is not bounced back to its cause. net_ring can set its link (reported state only).
  */
+/*
+ * With port 1's link down, frames for it are not given to its PMD: they are dropped as
+ * peer_down, and received = sent + dropped still holds.
+ */
+static void
+test_peer_down(const struct vb_shm *shm)
+{
+	static struct frame f[8];
+	struct vb_dir_ctrs before, after;
+	struct rte_mbuf *out[RTE_DIM(f)];
+	unsigned int i, got;
+
+	for (i = 0; i < RTE_DIM(f); i++)
+		make_frame(&f[i], "to a port that is down", mac_b,
+			   (const uint8_t[]){ 0x08, 0x00 }, 2, 64 + i, i);
+	vb_shm_sum_dir(shm, 0, &before);
+	inject(0, f, RTE_DIM(f));
+	got = collect(1, out, RTE_DIM(f));
+	rte_pktmbuf_free_bulk(out, got);
+	vb_shm_sum_dir(shm, 0, &after);
+	CHECK(got == 0 && shm->port[1].tx_down == 1, "port 1 is down (tx_down %u), yet %u "
+	      "frames were given to its PMD", shm->port[1].tx_down, got);
+	CHECK(after.drop_frames[VB_DROP_PEER_DOWN] - before.drop_frames[VB_DROP_PEER_DOWN] ==
+	      RTE_DIM(f) && after.tx_frames == before.tx_frames &&
+	      after.rx_frames - before.rx_frames == RTE_DIM(f),
+	      "frames towards a port that is down: %" PRIu64 " counted peer_down, %" PRIu64
+	      " sent, %" PRIu64 " received; expected %zu, 0, %zu",
+	      after.drop_frames[VB_DROP_PEER_DOWN] - before.drop_frames[VB_DROP_PEER_DOWN],
+	      after.tx_frames - before.tx_frames, after.rx_frames - before.rx_frames,
+	      RTE_DIM(f), RTE_DIM(f));
+	expect_counters(shm, 0, after.rx_frames, 0, after.tx_frames, vb_dir_dropped(&after),
+			"peer down");
+}
+
 static void
 test_link_propagation(struct vb_shm *shm)
 {
@@ -390,6 +429,7 @@ test_link_propagation(struct vb_shm *shm)
 	      link_of(b), shm->port[1].link_forced_down, shm->port[1].link_up);
 	CHECK(shm->port[0].link_forced_down == 0,
 	      "port 0 marked forced down: its peer's forced fault bounced back");
+	test_peer_down(shm);
 
 	rte_eth_dev_set_link_up(a);		/* the cable back */
 	vb_ports_poll_links(shm, NULL, true);
@@ -398,6 +438,8 @@ test_link_propagation(struct vb_shm *shm)
 	      shm->port[0].link_up == 1 && shm->port[1].link_up == 1,
 	      "after port 0 came back: links %d %d, peer forced %u, expected 1 1 0",
 	      link_of(a), link_of(b), shm->port[1].link_forced_down);
+	CHECK(shm->port[0].tx_down == 0 && shm->port[1].tx_down == 0,
+	      "links up again, yet tx_down is %u %u", shm->port[0].tx_down, shm->port[1].tx_down);
 
 	/* Without propagation a fault stays where it is. */
 	rte_eth_dev_set_link_down(a);

@@ -258,9 +258,11 @@ test_report(const struct vb_shm *shm)
 	/* The formats scripts parse (README, tests/e2e): keys and their order, exactly. */
 	snprintf(want, sizeof(want), "dir 0->1 p0->p1 rx_frames=%" PRIu64 " rx_bytes=%" PRIu64
 		 " tx_frames=%" PRIu64 " tx_bytes=%" PRIu64 " policy_would_deny=%" PRIu64
-		 " dropped=%" PRIu64 " drop_peer_full=%" PRIu64 " drop_policy=%" PRIu64 "\n",
+		 " dropped=%" PRIu64 " drop_peer_full=%" PRIu64 " drop_policy=%" PRIu64
+		 " drop_peer_down=%" PRIu64 "\n",
 		 summed(0, 0), summed(0, 1), summed(0, 2), summed(0, 3), summed(0, 4),
-		 summed(0, 5) + summed(0, 6), summed(0, 5), summed(0, 6));
+		 summed(0, 5) + summed(0, 6) + summed(0, 7), summed(0, 5), summed(0, 6),
+		 summed(0, 7));
 	CHECK(strncmp(out, want, strlen(want)) == 0, "first line:\n%.200s\nexpected:\n%s", out,
 	      want);
 	snprintf(want, sizeof(want), "\ncap 1 p1 mirror_matched=%" PRIu64 " mirrored=%" PRIu64

@@ -346,10 +346,15 @@ main(void)
 	snap.port[1].kif_state = VB_KIF_REMOVED;
 	snap.port[1].kif_index = 12;
 	snprintf(snap.port[1].kif_name, sizeof(snap.port[1].kif_name), "m1");
+	snap.port[0].dir.tx_frames = 60;
+	snap.port[0].dir.drop_frames[VB_DROP_PEER_DOWN] = 40;
+	delta.dir[0].drop_frames[VB_DROP_PEER_DOWN] = 10;
 	vb_stat_diagnose(&snap, &delta, NULL, &out);
 	expect("kernel interface removed", "link_down", "p1", VB_STAT_PROBLEM,
 	       S("m1 behind port p1 was removed", "restart vbridge", "m1: interface removed",
 		 "ifindex 12"), S("cable"));
+	expect("kernel interface removed: its drops", "peer_drops", "p0", VB_STAT_PROBLEM,
+	       S("p1's link was down", "peer_down: 10 frames", "40"), S("queue was full"));
 
 	base();
 	snap.port[0].link_up = 0;
