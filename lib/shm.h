@@ -39,7 +39,7 @@
 #include "sizes.h"
 
 #define VB_SHM_MAGIC		0x5642524944474531ULL	/* "VBRIDGE1" */
-#define VB_LAYOUT_VERSION	7
+#define VB_LAYOUT_VERSION	8
 #define VB_SHM_FILE		"stats"		/* in the prefix's runtime directory */
 #define VB_RUN_DIR		"/run/vbridge"	/* when /run is a tmpfs, as on Debian */
 #define VB_RUN_DIR_SHM		"/dev/shm/vbridge"	/* otherwise (some containers) */
