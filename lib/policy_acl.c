@@ -395,7 +395,7 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (v[i] != run) {
+		if (run == NULL || v[i] != run) {
 			if (run != NULL)
 				count_run(&ctrs[run->slot], run_frames, run_bytes, now);
 			run = v[i];
