@@ -102,6 +102,25 @@ vb_wait_ready() {
 	return 2
 }
 
+# vb_stop PID: SIGTERM, wait up to 5 s (then SIGKILL and fail), reap it. Sets VB_STOP_STATUS
+# (its exit status) and VB_STOP_MS (from the signal to its end).
+vb_stop() {
+	local pid=$1 t0
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	for _ in $(seq 500); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "vbridge still running 5 s after SIGTERM"
+		kill -9 "$pid"
+	fi
+	{ wait "$pid"; } 2>/dev/null
+	VB_STOP_STATUS=$?
+	VB_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
 vb_clean_prefix() {
 	local p
 	for p in "$@"; do

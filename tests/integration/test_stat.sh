@@ -382,19 +382,9 @@ EOF
 
 # SIGTERM: exit 0 and final counters that add up, with nothing dropped
 check
-kill -TERM "$vpid"
-t0=$(now_ms)
-for _ in $(seq 500); do
-	kill -0 "$vpid" 2>/dev/null || break
-	sleep 0.01
-done
-if kill -0 "$vpid" 2>/dev/null; then
-	fail "vbridge still running 5 s after SIGTERM"
-	kill -9 "$vpid"
-fi
-{ wait "$vpid"; } 2>/dev/null
-status=$?
-took=$(($(now_ms) - t0))
+vb_stop "$vpid"
+status=$VB_STOP_STATUS
+took=$VB_STOP_MS
 echo "vbridge after SIGTERM: exit $status after $took ms"
 [ "$took" -le 1500 ] || fail "SIGTERM took $took ms (at most 1500)"
 [ "$status" -eq 0 ] || fail "vbridge exit status $status after SIGTERM: $(tail -3 "$tmp/$prefix.err")"
