@@ -236,7 +236,7 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 			o->verbose = true;
 			break;
 		case 'V':
-			printf("vbridge-stat %s (DPDK %s, shared layout %d)\n", VB_VERSION,
+			printf("vbridge-stat %s (%s, shared layout %d)\n", VB_VERSION,
 			       rte_version(), VB_LAYOUT_VERSION);
 			return 1;
 		case 'h':

@@ -362,7 +362,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (ret == VB_CONFIG_VERSION) {
-		printf("vbridge %s (DPDK %s)\n", VB_VERSION, rte_version());
+		printf("vbridge %s (%s)\n", VB_VERSION, rte_version());
 		return EXIT_SUCCESS;
 	}
 	if (ret < 0) {
