@@ -31,7 +31,8 @@ cleanup() {
 	done
 	wait 2>/dev/null
 	rm -rf "$tmp"
-	vb_clean_prefix "${prefix}*"
+	# Its own prefixes only: "${prefix}*" would match another run whose pid starts with ours.
+	vb_clean_prefix "$prefix" "${prefix}_*"
 }
 trap cleanup EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
