@@ -27,30 +27,29 @@ shm_get(void)
 	return __atomic_load_n(&tel_shm, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * A per-port command's parameter. Without one, the command answers the bridge ports it
+ * takes, as ethdev's do, and this returns 1; with a bridge port number, *bp is set and this
+ * returns 0; anything else is -EINVAL.
+ */
 static int
-parse_port(const struct vb_shm *shm, const char *params, unsigned int *bp)
+port_arg(const struct vb_shm *shm, const char *params, struct rte_tel_data *d,
+	 unsigned int *bp)
 {
 	unsigned long v;
 	char *end;
 
-	if (params == NULL || *params == '\0')
-		return -EINVAL;
+	if (params == NULL || *params == '\0') {
+		rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+		for (v = 0; v < shm->nb_ports; v++)
+			rte_tel_data_add_array_int(d, (int)v);
+		return 1;
+	}
 	v = strtoul(params, &end, 10);
 	if (*end != '\0' || v >= shm->nb_ports)
 		return -EINVAL;
 	*bp = (unsigned int)v;
 	return 0;
-}
-
-/* A per-port command without a parameter answers the bridge ports it takes, as ethdev's do. */
-static void
-port_list(const struct vb_shm *shm, struct rte_tel_data *d)
-{
-	unsigned int bp;
-
-	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-	for (bp = 0; bp < shm->nb_ports; bp++)
-		rte_tel_data_add_array_int(d, (int)bp);
 }
 
 /* The counters n descriptors describe in the struct at base, as name: value, prefixed. */
@@ -176,15 +175,13 @@ handle_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	struct vb_cap_ctrs cap;
 	struct vb_dir_ctrs sum;
 	unsigned int bp;
+	int ret;
 
 	if (shm == NULL)
 		return -ENODEV;
-	if (params == NULL || *params == '\0') {
-		port_list(shm, d);
-		return 0;
-	}
-	if (parse_port(shm, params, &bp) != 0)
-		return -EINVAL;
+	ret = port_arg(shm, params, d, &bp);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
 
 	pi = &shm->port[bp];
 	vb_shm_sum_dir(shm, bp, &sum);
@@ -221,15 +218,13 @@ handle_classifier(const char *cmd __rte_unused, const char *params, struct rte_t
 	const struct vb_shm *shm = shm_get();
 	struct vb_cls_ctrs sum;
 	unsigned int bp;
+	int ret;
 
 	if (shm == NULL)
 		return -ENODEV;
-	if (params == NULL || *params == '\0') {
-		port_list(shm, d);
-		return 0;
-	}
-	if (parse_port(shm, params, &bp) != 0)
-		return -EINVAL;
+	ret = port_arg(shm, params, d, &bp);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
 	vb_shm_sum_cls(shm, bp, &sum);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "port", shm->port[bp].name);
