@@ -18,6 +18,8 @@
 # vbridge-stat spends that much in ASan's own start).
 # Usage: test_monitors.sh PATH/TO/vbridge PATH/TO/vbridge-stat
 set -u
+source "$(dirname "$0")/../../scripts/lib.sh"
+vb_init monitors keep-going
 answer_max=${VB_MONITOR_ANSWER_MS:-100}
 vbridge=$1
 stat=$2
@@ -30,13 +32,10 @@ cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	rm -rf "$tmp" /var/run/dpdk/"$prefix"* /dev/hugepages/"$prefix"* /run/vbridge/"$prefix"* \
-		/dev/shm/vbridge/"$prefix"* 2>/dev/null
+	rm -rf "$tmp"
+	vb_clean_prefix "$prefix" "${prefix}_*"
 }
 trap cleanup EXIT
-failed=0 n=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { n=$((n + 1)); }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 free_pages() { cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0; }
 
@@ -48,10 +47,7 @@ start_vbridge() {
 		--vdev net_null0 --vdev net_null1 >"$tmp/$p.out" 2>"$tmp/$p.err" &
 	vpid=$!
 	pids+=("$vpid")
-	for _ in $(seq 100); do
-		grep -qs "vbridge: ready" "$tmp/$p.err" && return 0
-		sleep 0.1
-	done
+	vb_wait_ready "$tmp/$p.err" "$vpid" 10 && return 0
 	echo "vbridge did not become ready:"
 	cat "$tmp/$p.err"
 	return 1
@@ -70,34 +66,14 @@ rx_now() {
 
 # stop_vbridge PREFIX: SIGTERM, then check time, status and the final counters
 stop_vbridge() {
-	local t0 status took line rx tx dr
 	check
-	t0=$(date +%s%N)
-	kill -TERM "$vpid"
-	for _ in $(seq 500); do
-		kill -0 "$vpid" 2>/dev/null || break
-		sleep 0.01
-	done
-	if kill -0 "$vpid" 2>/dev/null; then
-		fail "vbridge still running 5 s after SIGTERM"
-		kill -9 "$vpid"
-	fi
-	{ wait "$vpid"; } 2>/dev/null
-	status=$?
-	took=$((($(date +%s%N) - t0) / 1000000))
-	echo "SIGTERM: exit $status after $took ms; $(grep -c '^dir ' "$tmp/$1.out") dir lines" \
-		"$(grep -o 'clean-up is stuck' "$tmp/$1.err")"
-	[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM: $(tail -2 "$tmp/$1.err")"
-	[ "$took" -le 1500 ] || fail "SIGTERM took $took ms (at most 1500)"
-	[ "$(grep -c '^dir ' "$tmp/$1.out")" -eq 2 ] ||
-		fail "expected 2 final direction lines: $(cat "$tmp/$1.out")"
-	while read -r line; do
-		rx=$(grep -o 'rx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-		tx=$(grep -o 'tx_frames=[0-9]*' <<<"$line" | cut -d= -f2)
-		dr=$(grep -o ' dropped=[0-9]*' <<<"$line" | cut -d= -f2)
-		[ "$rx" -gt 0 ] && [ "$rx" -eq $((tx + dr)) ] ||
-			fail "final counters do not add up: $line"
-	done < <(grep '^dir ' "$tmp/$1.out")
+	vb_stop "$vpid"
+	echo "SIGTERM: exit $VB_STOP_STATUS after $VB_STOP_MS ms; $(grep -c '^dir ' "$tmp/$1.out")" \
+		"dir lines $(grep -o 'clean-up is stuck' "$tmp/$1.err")"
+	[ "$VB_STOP_STATUS" -eq 0 ] ||
+		fail "exit status $VB_STOP_STATUS after SIGTERM: $(tail -2 "$tmp/$1.err")"
+	[ "$VB_STOP_MS" -le 1500 ] || fail "SIGTERM took $VB_STOP_MS ms (at most 1500)"
+	vb_check_conservation "$tmp/$1.out" --dirs 2 --moved
 }
 
 mem=(--no-huge -m 256)
@@ -232,5 +208,4 @@ else
 	fi
 fi
 
-echo "$n checks, $failed failed"
-[ "$failed" -eq 0 ]
+vb_done
