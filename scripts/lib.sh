@@ -17,6 +17,10 @@
 #   vb_done            "NAME: N cases, M failed"; returns 1 if any failed (end a keep-going
 #                      test with it)
 # DPDK processes:
+#   vb_scratch NAME    a test's own file prefix and scratch directory, cleaned at exit: sets
+#                      prefix (vb_itest_NAME_PID; further ones are prefix_*) and tmp; at exit
+#                      kills (SIGKILL) every background job still running, runs vb_on_exit if
+#                      the test defines it (interfaces, users), removes tmp and the prefixes
 #   vb_wait_ready ERRFILE PID [SECONDS]   until "vbridge: ready" is in ERRFILE (default 15 s);
 #                      returns 0, 1 if PID exited first (its status in VB_RC), 2 on timeout
 #   vb_clean_prefix PREFIX...   remove what a --file-prefix leaves behind (EAL's runtime
@@ -119,6 +123,25 @@ vb_stop() {
 	{ wait "$pid"; } 2>/dev/null
 	VB_STOP_STATUS=$?
 	VB_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
+vb_scratch() {
+	prefix=vb_itest_$1_$$
+	tmp=$(mktemp -d)
+	trap 'vb_scratch_clean 2>/dev/null' EXIT	# no "Killed" line for each job
+}
+
+vb_scratch_clean() {
+	local p
+	# The jobs, not remembered pids: a job already waited for is no longer listed, so no
+	# reused pid is killed. A failed test must not leave a poller spinning.
+	for p in $(jobs -p); do
+		kill -9 "$p" 2>/dev/null
+	done
+	wait
+	[ "$(type -t vb_on_exit)" = function ] && vb_on_exit
+	rm -rf "$tmp"
+	vb_clean_prefix "$prefix" "${prefix}_*"
 }
 
 vb_clean_prefix() {

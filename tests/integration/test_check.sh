@@ -10,18 +10,10 @@ set -u
 source "$(dirname "$0")/../../scripts/lib.sh"
 vb_init check keep-going
 vbridge=$1 stat=$2
-prefix=vb_itest_check_$$
+vb_scratch check
+WORK=$tmp
 tap0=vbck$$a tap1=vbck$$b
 tap0=${tap0:0:15} tap1=${tap1:0:15}
-WORK=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null
-	vb_clean_prefix "$prefix"
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
 VB_EXPECT_CMD=(timeout 20 "$stat")
 
 # one_line: the last answer was exactly one line, with perfdata after a '|'.

@@ -19,20 +19,8 @@ source "$(dirname "$0")/../../scripts/lib.sh"
 vb_init listen keep-going
 vbridge=$1
 stat=$2
-prefix=vb_itest_listen_$$
-tmp=$(mktemp -d)
+vb_scratch listen
 chmod 755 "$tmp"	# Prometheus runs as nobody and reads its configuration here
-vpid='' xpid='' ppid=''
-cleanup() {
-	local p
-	for p in $xpid $ppid $vpid; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	vb_clean_prefix "$prefix"
-	rm -rf "$tmp" /run/vbridge/"$prefix" /dev/shm/vbridge/"$prefix" 2>/dev/null
-}
-trap cleanup EXIT
 finish() {
 	[ "$VB_FAILED" -eq 0 ] || { echo "--- the exporter's stderr:"; cat "$tmp/x.err"; } >&2
 	log "$SECONDS s"

@@ -23,19 +23,7 @@ vb_init monitors keep-going
 answer_max=${VB_MONITOR_ANSWER_MS:-100}
 vbridge=$1
 stat=$2
-prefix=vb_itest_mon_$$
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-	vb_clean_prefix "$prefix" "${prefix}_*"
-}
-trap cleanup EXIT
+vb_scratch mon
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 free_pages() { cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0; }
 
@@ -46,7 +34,6 @@ start_vbridge() {
 	"$vbridge" -l 0,1 --no-pci "$@" --file-prefix "$p" --log-level lib.eal:error \
 		--vdev net_null0 --vdev net_null1 >"$tmp/$p.out" 2>"$tmp/$p.err" &
 	vpid=$!
-	pids+=("$vpid")
 	vb_wait_ready "$tmp/$p.err" "$vpid" 10 && return 0
 	echo "vbridge did not become ready:"
 	cat "$tmp/$p.err"
@@ -113,11 +100,12 @@ echo "$kills monitors SIGKILLed 0-80 ms into start or read in $(($(now_ms) - t_s
 
 # --- 2. torn reads: monotonic counters under full-rate writes ---
 check
+watchers=()
 for k in 1 2; do
 	timeout 20 "$stat" -f "$prefix" --json --watch 0.1 --count 40 >"$tmp/w$k" 2>&1 &
-	pids+=($!)
+	watchers+=($!)
 done
-wait "${pids[-1]}" "${pids[-2]}"
+wait "${watchers[@]}"
 python3 - "$tmp/w1" "$tmp/w2" <<'EOF' || fail "torn or backward reads (above)"
 import json, sys
 bad = []

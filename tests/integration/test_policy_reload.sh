@@ -14,15 +14,7 @@ source "$(dirname "$0")/../../scripts/lib.sh"
 vb_init policy_reload keep-going
 vbridge=$1
 reloads=${VB_RELOADS:-1000}
-prefix=vb_itest_polrl_$$
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
-	vb_clean_prefix "$prefix"
-}
-trap cleanup EXIT
+vb_scratch polrl
 
 null2=(--vdev net_null0,copy=1 --vdev net_null1,copy=1)
 eal=(-l 0,1 --no-huge -m 512 --no-pci --file-prefix "$prefix" --log-level lib.eal:error)

@@ -9,15 +9,7 @@ set -u
 source "$(dirname "$0")/../../scripts/lib.sh"
 vb_init process keep-going
 vbridge=$1
-prefix=vb_itest_proc_$$
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
-	vb_clean_prefix "$prefix"
-}
-trap cleanup EXIT
+vb_scratch proc
 
 # expect STATUS TEXT EAL-AND-APP-ARGS...
 VB_EXPECT_CMD=(timeout 30 "$vbridge" --no-huge -m 256 --no-pci --file-prefix "$prefix"

@@ -15,18 +15,10 @@ vb_init reload keep-going
 vbridge=$1 stat=$2
 [ "$(id -u)" -eq 0 ] || skip "needs root (the mirror is a TAP interface)"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun for the mirror"
-prefix=vb_itest_reload_$$
+vb_scratch reload
+WORK=$tmp
 mirror=vbrl$$
 mirror=${mirror:0:15}
-WORK=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null
-	vb_clean_prefix "$prefix"
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
 ini=$WORK/vbridge.ini
 
 write_ini() { # FILTER [EXTRA LINES]: the configuration, with both filters set to FILTER

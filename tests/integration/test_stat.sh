@@ -21,20 +21,7 @@ vb_init stat keep-going
 vbridge=$1
 stat=$2
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=vb_itest_stat_$$
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-	# Its own prefixes only: "${prefix}*" would match another run whose pid starts with ours.
-	vb_clean_prefix "$prefix" "${prefix}_*"
-}
-trap cleanup EXIT
+vb_scratch stat
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- without a primary ---
@@ -63,7 +50,6 @@ start_vbridge() {
 	"$vbridge" -l 0,1 --no-pci --no-huge -m 256 --file-prefix "$1" --log-level lib.eal:error \
 		--vdev net_null0 --vdev net_null1 >"$tmp/$1.out" 2>"$tmp/$1.err" &
 	vpid=$!
-	pids+=("$vpid")
 	vb_wait_ready "$tmp/$1.err" "$vpid" 10 && return 0
 	echo "vbridge did not become ready:"
 	cat "$tmp/$1.err"
@@ -402,7 +388,6 @@ p2=${prefix}_k
 if start_vbridge "$p2"; then
 	"$stat" --file-prefix "$p2" --watch 0.2 >"$tmp/kwatch" 2>&1 &
 	m=$!
-	pids+=("$m")
 	sleep 0.7
 	t0=$(now_ms)
 	kill -9 "$vpid"
@@ -445,7 +430,6 @@ if command -v dpdk-testpmd >/dev/null; then
 	dpdk-testpmd -l 0,1 --no-pci --no-huge -m 256 --file-prefix "$p3" --log-level lib.eal:error \
 		--vdev net_null0 -- -i --total-num-mbufs=2048 <"$tmp/tp_in" >"$tmp/tp_out" 2>&1 &
 	tp=$!
-	pids+=("$tp")
 	exec 9>"$tmp/tp_in"
 	for _ in $(seq 100); do
 		grep -q "testpmd>" "$tmp/tp_out" && break

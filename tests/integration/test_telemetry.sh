@@ -14,18 +14,9 @@ source "$(dirname "$0")/../../scripts/lib.sh"
 vb_init telemetry keep-going
 vbridge=$1
 keys=$2
-prefix=vb_itest_tel_$$
+vb_scratch tel
 tap=vbtel$$
-tmp=$(mktemp -d)
-vpid=
-cleanup() {
-	[ -n "$vpid" ] && kill -9 "$vpid" 2>/dev/null
-	wait 2>/dev/null
-	ip link del "${tap:0:15}" 2>/dev/null
-	rm -rf "$tmp"
-	vb_clean_prefix "$prefix"
-}
-trap cleanup EXIT
+vb_on_exit() { ip link del "${tap:0:15}" 2>/dev/null; }
 
 for t in dpdk-telemetry.py python3; do
 	command -v "$t" >/dev/null || skip "$t not installed (scripts/deps.sh installs it)"
