@@ -118,3 +118,21 @@ vb_layout_break(const char *s, size_t width)
 		;
 	return cut == 0 ? width : cut;
 }
+
+unsigned int
+vb_layout_fold(const unsigned int *widths, unsigned int n, unsigned int lead,
+	       unsigned int width, unsigned int *first)
+{
+	unsigned int blocks = 0, used = 0, i;
+
+	for (i = 0; i < n; i++) {
+		/* A new block when this column does not fit after at least one other. */
+		if (blocks == 0 || (width != VB_LAYOUT_UNLIMITED && used > lead &&
+				    used + widths[i] > width)) {
+			first[blocks++] = i;
+			used = lead;
+		}
+		used += widths[i];
+	}
+	return blocks;
+}

@@ -60,4 +60,16 @@ uint32_t vb_layout_pick(const struct vb_layout_col *cols, unsigned int n, unsign
  */
 size_t vb_layout_break(const char *s, size_t width);
 
+/*
+ * A table too wide for the terminal folded into blocks, each a heading and the rows again:
+ * every block starts with the row's label (lead characters) and takes the next columns, in
+ * order, while they fit in width (widths[i]: column i with its separating space(s)). A column
+ * wider than what a block leaves gets a block of its own. Fills first[] (room for n) with
+ * each block's first column; returns the number of blocks: 1 when everything fits or width
+ * is VB_LAYOUT_UNLIMITED, 0 when n is 0. Nothing is left out, so no counter is lost at any
+ * width.
+ */
+unsigned int vb_layout_fold(const unsigned int *widths, unsigned int n, unsigned int lead,
+			    unsigned int width, unsigned int *first);
+
 #endif /* VB_STAT_LAYOUT_H */

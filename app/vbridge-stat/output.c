@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
@@ -110,27 +112,6 @@ col_width(const struct vb_ctr_desc *d)
 	}
 }
 
-/* The headings of n counters, each right-aligned in its column. */
-static void
-print_headings(FILE *f, const struct vb_ctr_desc *d, unsigned int n)
-{
-	char h[64];
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		fprintf(f, " %*s", col_width(&d[i]), heading(&d[i], h, sizeof(h)));
-}
-
-/* The values of n counters of the struct at base, under print_headings's columns. */
-static void
-print_values(FILE *f, const struct vb_ctr_desc *d, unsigned int n, const void *base)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		fprintf(f, " %*" PRIu64, col_width(&d[i]), vb_ctr_get(base, &d[i]));
-}
-
 static uint64_t
 uptime_ns(const struct vb_stat_snap *snap)
 {
@@ -173,6 +154,234 @@ print_fitted(FILE *f, const char *s, unsigned int width)
 	}
 }
 
+/*
+ * Text after a lead on its first line (indent on the others), broken at spaces to width;
+ * VB_LAYOUT_UNLIMITED: one line, as piped output always had it.
+ */
+static void
+print_indented(FILE *f, const char *first, const char *indent, const char *s, unsigned int width)
+{
+	const char *lead = first;
+
+	do {
+		size_t room = width == VB_LAYOUT_UNLIMITED ? VB_LAYOUT_UNLIMITED :
+			      width > strlen(lead) + 8 ? width - strlen(lead) : 8;
+		size_t cut = vb_layout_break(s, room);
+
+		fprintf(f, "%s%.*s\n", lead, (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		lead = indent;
+	} while (*s != '\0');
+}
+
+/*
+ * A table of the summary: a lead (the row's label: port, direction, counter) and columns.
+ * Without a width each cell is printed at its column's fixed width, as the summary always
+ * was (scripts read it); with one, columns are as wide as their widest cell and the table
+ * is folded into blocks of the width (vb_layout_fold), the lead repeated: every number stays,
+ * whole and right-aligned under its heading.
+ */
+#define TBL_COLS	(VB_MAX_PORTS + 8)	/* the classifier has a column per port */
+#define TBL_ROWS	64			/* ports, workers, classifier counters */
+#define TBL_CELL	96			/* a link's text */
+#define TBL_LEAD	(VB_LAYOUT_NAME_MAX + 16)
+
+struct tbl_col {
+	char head[48];
+	unsigned int sep;	/* spaces before it */
+	unsigned int fixed;	/* its width without a width limit (a minimum, as printf's) */
+	bool left;		/* text, left-aligned; else a number, right-aligned */
+};
+
+struct tbl {
+	unsigned int ncols, nrows;
+	char lead_head[TBL_LEAD];
+	struct tbl_col col[TBL_COLS];
+	char lead[TBL_ROWS][TBL_LEAD];
+	char msg[TBL_ROWS][TBL_CELL];	/* not empty: the row is this text after its lead */
+	char cell[TBL_ROWS][TBL_COLS][TBL_CELL];
+};
+
+/* A new table (zeroed: the caller's tbl is reused section after section). */
+static void
+tbl_init(struct tbl *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+/* s into buf, cut to fit (a table's cells are sized for what they hold). Returns its length. */
+static size_t
+copy_str(char *buf, size_t len, const char *s)
+{
+	size_t n = strnlen(s, len - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return n;
+}
+
+static void
+tbl_col(struct tbl *t, const char *head, unsigned int sep, unsigned int fixed, bool left)
+{
+	struct tbl_col *c;
+
+	if (t->ncols >= TBL_COLS)
+		return;
+	c = &t->col[t->ncols++];
+	copy_str(c->head, sizeof(c->head), head);
+	c->sep = sep;
+	c->fixed = fixed;
+	c->left = left;
+}
+
+/* The counters of a list as columns, headed by their names (rx_frames -> "rx frames"). */
+static void
+tbl_ctr_cols(struct tbl *t, const struct vb_ctr_desc *d, unsigned int n)
+{
+	char h[64];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		tbl_col(t, heading(&d[i], h, sizeof(h)), 1, col_width(&d[i]), false);
+}
+
+/* A new row with its lead; returns its index (cells are set with tbl_set). */
+static unsigned int
+tbl_row(struct tbl *t, const char *lead)
+{
+	unsigned int r = t->nrows < TBL_ROWS ? t->nrows++ : TBL_ROWS - 1;
+
+	copy_str(t->lead[r], sizeof(t->lead[r]), lead);
+	return r;
+}
+
+static void
+tbl_set(struct tbl *t, unsigned int r, unsigned int c, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+tbl_set(struct tbl *t, unsigned int r, unsigned int c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c >= TBL_COLS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->cell[r][c], TBL_CELL, fmt, ap);
+	va_end(ap);
+}
+
+/* The counters at base in the row's cells from column c on. */
+static void
+tbl_set_ctrs(struct tbl *t, unsigned int r, unsigned int c, const struct vb_ctr_desc *d,
+	     unsigned int n, const void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		tbl_set(t, r, c + i, "%" PRIu64, vb_ctr_get(base, &d[i]));
+}
+
+/* Append a cell of width w (0: its own) at sep spaces, aligned, to line; cut at max. */
+static size_t
+tbl_put(char *line, size_t at, size_t max, unsigned int sep, unsigned int w, bool left,
+	const char *v)
+{
+	int n = snprintf(line + at, max - at, "%*s%*s", (int)sep, "", left ? -(int)w : (int)w, v);
+
+	return n < 0 ? at : RTE_MIN(at + (size_t)n, max - 1);
+}
+
+static void
+tbl_print(FILE *f, const struct tbl *t, unsigned int width)
+{
+	const bool fit = width != VB_LAYOUT_UNLIMITED;
+	unsigned int w[TBL_COLS], sep[TBL_COLS], span[TBL_COLS], first[TBL_COLS + 1], nb, b, c, r;
+	unsigned int lead;
+	char line[4096];
+
+	lead = strlen(t->lead_head);
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = fit ? strlen(t->col[c].head) : t->col[c].fixed;
+		for (r = 0; fit && r < t->nrows; r++)
+			if (t->msg[r][0] == '\0' && strlen(t->cell[r][c]) > w[c])
+				w[c] = strlen(t->cell[r][c]);
+		/* fitted, two spaces at least: with columns only as wide as their cells, one
+		 * space between two numbers would not tell where a heading ends */
+		sep[c] = fit ? RTE_MAX(t->col[c].sep, 2u) : t->col[c].sep;
+		span[c] = sep[c] + w[c];
+	}
+	nb = vb_layout_fold(span, t->ncols, lead, width, first);
+	first[nb] = t->ncols;
+	for (b = 0; b < nb; b++) {
+		/* A fitted line is cut at the width: only a cell wider than a whole block is. */
+		size_t max = fit ? RTE_MIN((size_t)width + 1, sizeof(line)) : sizeof(line);
+		size_t at;
+
+		at = tbl_put(line, 0, max, 0, 0, true, t->lead_head);
+		for (c = first[b]; c < first[b + 1]; c++)
+			at = tbl_put(line, at, max, sep[c], w[c], t->col[c].left,
+				     t->col[c].head);
+		while (fit && at > 0 && line[at - 1] == ' ')
+			at--;
+		fprintf(f, "%.*s\n", (int)at, line);
+		for (r = 0; r < t->nrows; r++) {
+			if (t->msg[r][0] != '\0' && b > 0)
+				continue;	/* a message row says it once */
+			at = tbl_put(line, 0, max, 0, 0, true, t->lead[r]);
+			if (t->msg[r][0] != '\0')
+				at = tbl_put(line, at, max, 1, 0, true, t->msg[r]);
+			for (c = first[b]; t->msg[r][0] == '\0' && c < first[b + 1]; c++)
+				at = tbl_put(line, at, max, sep[c], w[c], t->col[c].left,
+					     t->cell[r][c]);
+			while (fit && at > 0 && line[at - 1] == ' ')
+				at--;
+			fprintf(f, "%.*s\n", (int)at, line);
+		}
+	}
+}
+
+/*
+ * The ports' names for a table's lead in width columns, in names[]: whole without a width
+ * (the full layout's 20-character column grows for a longer one, as printf's did), else
+ * shortened by vb_layout_names() to a fifth of the width (8 to 24), never two alike. Returns
+ * the name column's width.
+ */
+static unsigned int
+table_names(const struct vb_stat_snap *snap, unsigned int width,
+	    char (*names)[VB_LAYOUT_NAME_MAX])
+{
+	const char *full[VB_MAX_PORTS];
+	unsigned int i, max;
+
+	if (width == VB_LAYOUT_UNLIMITED) {
+		for (i = 0; i < snap->nb_ports; i++)
+			snprintf(names[i], VB_LAYOUT_NAME_MAX, "%s", snap->port[i].name);
+		return 20;
+	}
+	for (i = 0; i < snap->nb_ports; i++)
+		full[i] = snap->port[i].name;
+	max = RTE_MAX(8u, RTE_MIN(24u, width / 5));
+	return RTE_MAX(4u, vb_layout_names(full, snap->nb_ports, max, names));
+}
+
+/* The lead of a per-port row: "   0  net_null0           " (and its heading). */
+static void
+port_lead(char *buf, size_t len, const char *index, const char *name, unsigned int name_w)
+{
+	char name_col[VB_LAYOUT_NAME_MAX + 1];
+	size_t n = copy_str(name_col, sizeof(name_col), name);
+
+	/* padded by hand: the width is bounded by the names, which printf cannot know */
+	while (n < name_w && n + 1 < sizeof(name_col))
+		name_col[n++] = ' ';
+	name_col[n] = '\0';
+	if (snprintf(buf, len, "  %2s  %s", index, name_col) >= (int)len)
+		buf[len - 1] = '\0';
+}
+
 /* The counters that name the scenario's fault: always shown, even at 0. */
 static bool
 cls_always_shown(unsigned int k)
@@ -186,22 +395,36 @@ cls_always_shown(unsigned int k)
 /*
  * One row per classifier counter, one column per receiving port. Rows that are 0 on every
  * port are left out (JSON and Prometheus have all of them), except the ones that tell the
- * scenario's story.
+ * scenario's story. Port names head the columns: at most 16 characters (tail kept, never two
+ * alike), fewer when the terminal is narrow, so that more ports fit in one block.
  */
 static void
-print_classifier(FILE *f, const struct vb_stat_snap *snap)
+print_classifier(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
-	const struct vb_stat_tables *t = &snap->tables;
-	unsigned int i, k, hidden = 0;
+	const struct vb_stat_tables *tb = &snap->tables;
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], line[512];
+	const char *full[VB_MAX_PORTS];
+	unsigned int i, k, r, hidden = 0, max = 16, lead_w = 20;
 
-	if (!t->enabled) {
+	if (!tb->enabled) {
 		fprintf(f, "\nClassifier: off\n");
 		return;
 	}
-	fprintf(f, "\nClassifier (frames received on each port)\n  %-20s", "");
+	fprintf(f, "\nClassifier (frames received on each port)\n");
+	tbl_init(t);
+	if (width != VB_LAYOUT_UNLIMITED) {
+		lead_w = 0;
+		for (k = 0; k < VB_CLS_CTR_COUNT; k++)
+			lead_w = RTE_MAX(lead_w, (unsigned int)strlen(vb_cls_ctr_desc[k].name));
+		if (snap->nb_ports > 0 && width > lead_w + 2)
+			max = RTE_MAX(8u, RTE_MIN(16u, (width - lead_w - 2) / snap->nb_ports - 2));
+	}
 	for (i = 0; i < snap->nb_ports; i++)
-		fprintf(f, " %16.16s", snap->port[i].name);
-	fputc('\n', f);
+		full[i] = snap->port[i].name;
+	vb_layout_names(full, snap->nb_ports, max, names);
+	snprintf(t->lead_head, sizeof(t->lead_head), "  %-*s", (int)lead_w, "");
+	for (i = 0; i < snap->nb_ports; i++)
+		tbl_col(t, names[i], 1, 16, false);
 	for (k = 0; k < VB_CLS_CTR_COUNT; k++) {
 		bool any = false;
 
@@ -211,132 +434,233 @@ print_classifier(FILE *f, const struct vb_stat_snap *snap)
 			hidden++;
 			continue;
 		}
-		fprintf(f, "  %-20s", vb_cls_ctr_desc[k].name);
+		snprintf(line, sizeof(line), "  %-*s", (int)lead_w, vb_cls_ctr_desc[k].name);
+		r = tbl_row(t, line);
 		for (i = 0; i < snap->nb_ports; i++)
-			fprintf(f, " %16" PRIu64, snap->port[i].cls.v[k]);
-		fputc('\n', f);
+			tbl_set(t, r, i, "%" PRIu64, snap->port[i].cls.v[k]);
 	}
-	if (hidden > 0)
-		fprintf(f, "  (%u more counters, 0 on every port: see --json)\n", hidden);
-	fprintf(f, "\nTables\n  duplicate table  %" PRIu64 " of %" PRIu64 " entries live (window %"
-		PRIu64 " ms)\n"
-		"  MAC table        %" PRIu64 " of %" PRIu64 " entries live (ageing %" PRIu64 " s)\n"
-		"  samples          %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64
-		" suppressed by the rate limit (%" PRIu64 "/s per worker, %" PRIu64 " slots, %"
-		PRIu64 " bytes each)\n",
-		t->dup_live, t->dup_entries, t->dup_window_ms, t->mac_live, t->mac_entries,
-		t->mac_ageing_s, t->samples_written, t->samples_overwritten,
-		t->samples_suppressed, t->sample_rate, t->sample_slots, t->snap_len);
+	tbl_print(f, t, width);
+	if (hidden > 0) {
+		snprintf(line, sizeof(line), "(%u more counters, 0 on every port: see --json)",
+			 hidden);
+		print_indented(f, "  ", "   ", line, width);
+	}
+	fprintf(f, "\nTables\n");
+	snprintf(line, sizeof(line), "%" PRIu64 " of %" PRIu64 " entries live (window %" PRIu64
+		 " ms)", tb->dup_live, tb->dup_entries, tb->dup_window_ms);
+	print_indented(f, "  duplicate table  ", "                   ", line, width);
+	snprintf(line, sizeof(line), "%" PRIu64 " of %" PRIu64 " entries live (ageing %" PRIu64
+		 " s)", tb->mac_live, tb->mac_entries, tb->mac_ageing_s);
+	print_indented(f, "  MAC table        ", "                   ", line, width);
+	snprintf(line, sizeof(line), "%" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64
+		 " suppressed by the rate limit (%" PRIu64 "/s per worker, %" PRIu64 " slots, %"
+		 PRIu64 " bytes each)", tb->samples_written, tb->samples_overwritten,
+		 tb->samples_suppressed, tb->sample_rate, tb->sample_slots, tb->snap_len);
+	print_indented(f, "  samples          ", "                   ", line, width);
 }
 
 static void
-print_capture(FILE *f, const struct vb_stat_snap *snap)
+print_capture(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
-	unsigned int i;
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8], line[512];
+	unsigned int i, r, nw = table_names(snap, width, names);
 
-	fprintf(f, "\nCapture (frames received on each port)\n  %2s  %-20s", "#", "name");
-	print_headings(f, vb_cap_ctr_desc, VB_CAP_CTRS);
-	fputc('\n', f);
+	fprintf(f, "\nCapture (frames received on each port)\n");
+	tbl_init(t);
+	port_lead(t->lead_head, sizeof(t->lead_head), "#", "name", nw);
+	tbl_ctr_cols(t, vb_cap_ctr_desc, VB_CAP_CTRS);
 	for (i = 0; i < snap->nb_ports; i++) {
-		fprintf(f, "  %2u  %-20s", i, snap->port[i].name);
-		print_values(f, vb_cap_ctr_desc, VB_CAP_CTRS, &snap->port[i].cap);
-		fputc('\n', f);
+		snprintf(idx, sizeof(idx), "%u", i);
+		port_lead(lead, sizeof(lead), idx, names[i], nw);
+		r = tbl_row(t, lead);
+		tbl_set_ctrs(t, r, 0, vb_cap_ctr_desc, VB_CAP_CTRS, &snap->port[i].cap);
 	}
-	if (snap->mirror_enabled)
-		fprintf(f, "  mirror interface %s: %" PRIu64 " frames, %" PRIu64 " bytes sent, %"
-			PRIu64 " dropped (its reader was too slow), %" PRIu64 " received and "
-			"discarded\n", snap->mirror_iface, snap->mirror.tx_frames,
-			snap->mirror.tx_bytes, snap->mirror.tx_dropped, snap->mirror.rx_discarded);
-	else
+	tbl_print(f, t, width);
+	if (snap->mirror_enabled) {
+		snprintf(line, sizeof(line), "mirror interface %s: %" PRIu64 " frames, %" PRIu64
+			 " bytes sent, %" PRIu64 " dropped (its reader was too slow), %" PRIu64
+			 " received and discarded", snap->mirror_iface, snap->mirror.tx_frames,
+			 snap->mirror.tx_bytes, snap->mirror.tx_dropped, snap->mirror.rx_discarded);
+		print_indented(f, "  ", "    ", line, width);
+	} else {
 		fprintf(f, "  mirror: off\n");
+	}
 }
 
-int
-vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap, const struct vb_stat_delta *delta)
+static void
+print_ports(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
-	char link[96], a[16], b[16], c[16], d[16], e[16];
-	unsigned int i, r;
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8];
+	unsigned int i, r, nw = table_names(snap, width, names);
+	const bool fit = width != VB_LAYOUT_UNLIMITED;
 
-	print_header(f, snap);
+	fprintf(f, "\nPorts\n");
+	tbl_init(t);
+	port_lead(t->lead_head, sizeof(t->lead_head), "#", "name", nw);
+	/* Fitted, what the ethdev is (driver, id) comes last, so that it is what folds. */
+	const unsigned int c_drv = fit ? 4 : 0, c_id = fit ? 5 : 1, c_peer = fit ? 0 : 2;
+	const unsigned int c_link = fit ? 1 : 3, c_mtu = fit ? 2 : 4, c_q = fit ? 3 : 5;
+	static const struct {
+		const char *head;
+		unsigned int sep, fixed;
+		bool left;
+	} cols[] = {
+		{ "driver", 1, 14, true }, { "id", 1, 5, false }, { "peer", 2, 20, true },
+		{ "link", 2, 30, true }, { "mtu", 1, 5, false }, { "queues", 1, 6, false },
+	}, fitted[] = {
+		{ "peer", 2, 20, true }, { "link", 2, 30, true }, { "mtu", 1, 5, false },
+		{ "queues", 1, 6, false }, { "driver", 1, 14, true }, { "id", 1, 5, false },
+	};
 
-	fprintf(f, "\nPorts\n  %2s  %-20s %-14s %5s  %-20s  %-30s %5s %6s\n", "#", "name", "driver",
-		"id", "peer", "link", "mtu", "queues");
+	for (i = 0; i < RTE_DIM(cols); i++) {
+		if (fit)
+			tbl_col(t, fitted[i].head, fitted[i].sep, fitted[i].fixed, fitted[i].left);
+		else
+			tbl_col(t, cols[i].head, cols[i].sep, cols[i].fixed, cols[i].left);
+	}
 	for (i = 0; i < snap->nb_ports; i++) {
 		const struct vb_stat_port *p = &snap->port[i];
 
-		fprintf(f, "  %2u  %-20s %-14s %5u  %-20s  %-30s %5u %6u\n", i, p->name, p->driver,
-			p->port_id, snap->port[p->peer].name, link_text(p, link, sizeof(link)),
-			p->mtu, p->nb_queues);
+		snprintf(idx, sizeof(idx), "%u", i);
+		port_lead(lead, sizeof(lead), idx, names[i], nw);
+		r = tbl_row(t, lead);
+		tbl_set(t, r, c_drv, "%s", p->driver);
+		tbl_set(t, r, c_id, "%u", p->port_id);
+		tbl_set(t, r, c_peer, "%s", p->peer < snap->nb_ports ? names[p->peer] : "?");
+		link_text(p, t->cell[r][c_link], TBL_CELL);
+		tbl_set(t, r, c_mtu, "%u", p->mtu);
+		tbl_set(t, r, c_q, "%u", p->nb_queues);
 	}
+	tbl_print(f, t, width);
+}
 
-	fprintf(f, "\nDirections (received on -> sent out of)\n  %-8s", "");
-	print_headings(f, vb_dir_ctr_desc, VB_DIR_CTRS);
-	fprintf(f, " %12s", "dropped");
+static void
+print_directions(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap,
+		 const struct vb_stat_delta *delta)
+{
+	char a[16], b[16], c[16], d[16], e[16], lead[TBL_LEAD];
+	unsigned int i, r, row, k;
+
+	fprintf(f, "\nDirections (received on -> sent out of)\n");
+	tbl_init(t);
+	snprintf(t->lead_head, sizeof(t->lead_head), "  %-8s", "");
+	tbl_ctr_cols(t, vb_dir_ctr_desc, VB_DIR_CTRS);
+	tbl_col(t, "dropped", 1, 12, false);
 	for (r = 0; r < VB_DROP_REASONS; r++)
-		fprintf(f, " %12s", vb_drop_reason_name(r));
-	fputc('\n', f);
+		tbl_col(t, vb_drop_reason_name(r), 1, 12, false);
 	for (i = 0; i < snap->nb_ports; i++) {
 		const struct vb_dir_ctrs *dc = &snap->port[i].dir;
 
 		snprintf(a, sizeof(a), "%u -> %u", i, snap->port[i].peer);
-		fprintf(f, "  %-8s", a);
-		print_values(f, vb_dir_ctr_desc, VB_DIR_CTRS, dc);
-		fprintf(f, " %12" PRIu64, vb_dir_dropped(dc));
-		for (r = 0; r < VB_DROP_REASONS; r++)
-			fprintf(f, " %12" PRIu64, dc->drop_frames[r]);
-		fputc('\n', f);
+		snprintf(lead, sizeof(lead), "  %-8s", a);
+		row = tbl_row(t, lead);
+		tbl_set_ctrs(t, row, 0, vb_dir_ctr_desc, VB_DIR_CTRS, dc);
+		tbl_set(t, row, VB_DIR_CTRS, "%" PRIu64, vb_dir_dropped(dc));
+		for (k = 0; k < VB_DROP_REASONS; k++)
+			tbl_set(t, row, VB_DIR_CTRS + 1 + k, "%" PRIu64, dc->drop_frames[k]);
 	}
+	tbl_print(f, t, width);
+	if (delta == NULL)
+		return;
 
-	if (delta != NULL) {
-		fprintf(f, "\nRates over the last %.2f s\n  %-8s %14s %14s %14s %14s %14s\n",
-			delta->interval_s, "", "rx frames/s", "rx bits/s", "tx frames/s",
-			"tx bits/s", "drops/s");
-		for (i = 0; i < snap->nb_ports; i++) {
-			const struct vb_stat_dir_rate *rt = &delta->rate[i];
-			char dir[16];
+	/* Rates keep their units (k/M/G): the cells are si()'s, whole. */
+	fprintf(f, "\nRates over the last %.2f s\n", delta->interval_s);
+	tbl_init(t);
+	snprintf(t->lead_head, sizeof(t->lead_head), "  %-8s", "");
+	tbl_col(t, "rx frames/s", 1, 14, false);
+	tbl_col(t, "rx bits/s", 1, 14, false);
+	tbl_col(t, "tx frames/s", 1, 14, false);
+	tbl_col(t, "tx bits/s", 1, 14, false);
+	tbl_col(t, "drops/s", 1, 14, false);
+	for (i = 0; i < snap->nb_ports; i++) {
+		const struct vb_stat_dir_rate *rt = &delta->rate[i];
 
-			snprintf(dir, sizeof(dir), "%u -> %u", i, snap->port[i].peer);
-			fprintf(f, "  %-8s %14s %14s %14s %14s %14s\n", dir,
-				si(rt->rx_fps, a, sizeof(a)), si(rt->rx_bps, b, sizeof(b)),
-				si(rt->tx_fps, c, sizeof(c)), si(rt->tx_bps, d, sizeof(d)),
-				si(rt->drop_fps, e, sizeof(e)));
-		}
+		snprintf(a, sizeof(a), "%u -> %u", i, snap->port[i].peer);
+		snprintf(lead, sizeof(lead), "  %-8s", a);
+		row = tbl_row(t, lead);
+		tbl_set(t, row, 0, "%s", si(rt->rx_fps, a, sizeof(a)));
+		tbl_set(t, row, 1, "%s", si(rt->rx_bps, b, sizeof(b)));
+		tbl_set(t, row, 2, "%s", si(rt->tx_fps, c, sizeof(c)));
+		tbl_set(t, row, 3, "%s", si(rt->tx_bps, d, sizeof(d)));
+		tbl_set(t, row, 4, "%s", si(rt->drop_fps, e, sizeof(e)));
 	}
+	tbl_print(f, t, width);
+}
 
-	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n  %2s  %-20s", "#", "name");
-	for (r = 0; r < VB_ETH_CTRS; r++)
-		fprintf(f, " %*s", col_width(&vb_eth_ctr_desc[r]), vb_eth_ctr_desc[r].name);
-	fprintf(f, " %8s\n", "age");
+static void
+print_ethdev(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
+{
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8];
+	unsigned int i, r, k, nw = table_names(snap, width, names);
+
+	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n");
+	tbl_init(t);
+	port_lead(t->lead_head, sizeof(t->lead_head), "#", "name", nw);
+	for (k = 0; k < VB_ETH_CTRS; k++)
+		tbl_col(t, vb_eth_ctr_desc[k].name, 1, col_width(&vb_eth_ctr_desc[k]), false);
+	tbl_col(t, "age", 1, 8, false);
 	for (i = 0; i < snap->nb_ports; i++) {
 		const struct vb_stat_port *p = &snap->port[i];
 
+		snprintf(idx, sizeof(idx), "%u", i);
+		port_lead(lead, sizeof(lead), idx, names[i], nw);
+		r = tbl_row(t, lead);
 		if (p->eth.error != 0) {
-			fprintf(f, "  %2u  %-20s %s\n", i, p->name, p->eth.error == -EAGAIN ?
-				"not copied by vbridge yet" : strerror(-p->eth.error));
+			snprintf(t->msg[r], TBL_CELL, "%s", p->eth.error == -EAGAIN ?
+				 "not copied by vbridge yet" : strerror(-p->eth.error));
 			continue;
 		}
-		fprintf(f, "  %2u  %-20s", i, p->name);
-		print_values(f, vb_eth_ctr_desc, VB_ETH_CTRS, &p->eth.c);
-		fprintf(f, " %5.0f ms\n", p->eth_age_ns / 1e6);
+		tbl_set_ctrs(t, r, 0, vb_eth_ctr_desc, VB_ETH_CTRS, &p->eth.c);
+		tbl_set(t, r, VB_ETH_CTRS, "%.0f ms", p->eth_age_ns / 1e6);
 	}
+	tbl_print(f, t, width);
+}
 
-	print_classifier(f, snap);
-	print_capture(f, snap);
+static void
+print_workers(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap,
+	      const struct vb_stat_delta *delta)
+{
+	char lead[TBL_LEAD];
+	unsigned int i, r;
 
-	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n  %2s", "#");
-	print_headings(f, vb_worker_ctr_desc, VB_WORKER_CTRS);
-	fprintf(f, " %16s %18s\n", "busy", "busy since start");
+	fprintf(f, "\nWorkers (busy: share of polls that received frames)\n");
+	tbl_init(t);
+	snprintf(t->lead_head, sizeof(t->lead_head), "  %2s", "#");
+	tbl_ctr_cols(t, vb_worker_ctr_desc, VB_WORKER_CTRS);
+	tbl_col(t, "busy", 1, 16, false);
+	tbl_col(t, "busy since start", 1, 18, false);
 	for (i = 0; i < snap->nb_workers; i++) {
 		const struct vb_stat_worker *w = &snap->worker[i];
 
+		snprintf(lead, sizeof(lead), "  %2u", i);
+		r = tbl_row(t, lead);
+		tbl_set_ctrs(t, r, 0, vb_worker_ctr_desc, VB_WORKER_CTRS, &w->c);
 		if (delta != NULL)
-			snprintf(a, sizeof(a), "%.1f %%", 100.0 * delta->busy[i]);
+			tbl_set(t, r, VB_WORKER_CTRS, "%.1f %%", 100.0 * delta->busy[i]);
 		else
-			snprintf(a, sizeof(a), "-");
-		fprintf(f, "  %2u", i);
-		print_values(f, vb_worker_ctr_desc, VB_WORKER_CTRS, &w->c);
-		fprintf(f, " %16s %16.1f %%\n", a, 100.0 * vb_stat_busy_lifetime(w));
+			tbl_set(t, r, VB_WORKER_CTRS, "-");
+		tbl_set(t, r, VB_WORKER_CTRS + 1, "%.1f %%", 100.0 * vb_stat_busy_lifetime(w));
 	}
+	tbl_print(f, t, width);
+}
+
+int
+vb_stat_print_summary(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+		      const struct vb_stat_delta *delta)
+{
+	struct tbl *t = malloc(sizeof(*t));
+	char line[512];
+
+	if (t == NULL)
+		return -1;
+	print_fitted(f, header_text(snap, line, sizeof(line)), width);
+	print_ports(f, t, width, snap);
+	print_directions(f, t, width, snap, delta);
+	print_ethdev(f, t, width, snap);
+	print_classifier(f, t, width, snap);
+	print_capture(f, t, width, snap);
+	print_workers(f, t, width, snap, delta);
+	free(t);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

@@ -334,7 +334,8 @@ const char *vb_stat_severity_name(enum vb_stat_severity s);
 
 /* output.c: each returns 0, or -1 when the stream failed (EPIPE ...). */
 
-int vb_stat_print_summary(FILE *f, const struct vb_stat_snap *snap,
+/* The summary in width columns (0: not a terminal, the full-width tables scripts read). */
+int vb_stat_print_summary(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 			  const struct vb_stat_delta *delta);
 int vb_stat_print_watch(FILE *f, bool tty, unsigned int width, const struct vb_stat_snap *snap,
 			const struct vb_stat_delta *delta);

@@ -43,7 +43,8 @@ print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
 	}
 	if (o->watch)
 		return vb_stat_print_watch(stdout, tty, vb_layout_width(STDOUT_FILENO), snap, delta);
-	return vb_stat_print_summary(stdout, snap, delta);
+	return vb_stat_print_summary(stdout, vb_layout_width(STDOUT_FILENO), snap,
+				     delta);
 }
 
 /* The policy's part of the Prometheus and --diagnose views (rules.c). */

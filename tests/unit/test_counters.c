@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "counters.h"
+#include "layout.h"
 #include "report.h"
 #include "stat.h"
 
@@ -466,7 +467,7 @@ test_text(void)
 	FILE *f;
 
 	f = capture(&out, &len);
-	CHECK(vb_stat_print_summary(f, &snap, NULL) == 0, "summary printer failed");
+	CHECK(vb_stat_print_summary(f, VB_LAYOUT_UNLIMITED, &snap, NULL) == 0, "summary printer failed");
 	fclose(f);
 	for (p = 0; p < NB_PORTS; p++) {
 		for (i = 0; i < VB_DIR_ALL_CTRS - VB_DROP_REASONS; i++) {

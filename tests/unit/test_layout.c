@@ -190,6 +190,122 @@ test_watch(unsigned int width)
 	}
 }
 
+/* Everything f printed, as lines (at most max), the clear-screen escape taken off. */
+static unsigned int
+split_lines(char *buf, char lines[][512], unsigned int max)
+{
+	char *p = buf, *nl;
+	unsigned int n = 0;
+
+	if (strncmp(p, "\033[H\033[2J", 7) == 0)
+		p += 7;
+	for (; *p != '\0' && n < max; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		snprintf(lines[n++], 512, "%.*s", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+	return n;
+}
+
+/* Lines longer than width (none allowed), shown with VB_LAYOUT_SHOW=1. */
+static void
+check_fits(const char *view, unsigned int width, char lines[][512], unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (getenv("VB_LAYOUT_SHOW") != NULL)
+			printf("%3u|%s\n", width, lines[i]);
+		CHECK(width == VB_LAYOUT_UNLIMITED || strlen(lines[i]) <= width,
+		      "%s at %u: line %u is %zu long: \"%s\"", view, width, i, strlen(lines[i]),
+		      lines[i]);
+	}
+}
+
+/*
+ * The summary: every line fits, every counter is still there (folded, not left out), rates
+ * keep their units and their column, the ports' names are shortened but never alike; and
+ * without a width each table is one block, as scripts read it.
+ */
+static void
+test_summary(unsigned int width)
+{
+	static struct vb_stat_snap s;
+	static struct vb_stat_delta d;
+	static char lines[256][512];
+	char *buf = NULL, want[64];
+	size_t len = 0;
+	unsigned int n, i, j, k, rate_rows = 0, frame_rows = 0, head = 0;
+	FILE *f;
+
+	make_snap(&s, &d);
+	s.tables.enabled = true;
+	s.port[1].cls.v[VB_CLS_CTR_reflected] = 987654321;
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_summary(f, width, &s, &d) != 0) {
+		fprintf(stderr, "FAIL: could not render the summary at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	n = split_lines(buf, lines, RTE_DIM(lines));
+	free(buf);
+	check_fits("summary", width, lines, n);
+	for (k = 0; k < VB_DIR_CTRS; k++) {
+		bool found = false;
+
+		snprintf(want, sizeof(want), "%s", vb_dir_ctr_desc[k].name);
+		for (j = 0; want[j] != '\0'; j++)
+			want[j] = want[j] == '_' ? ' ' : want[j];
+		for (i = 0; i < n && !found; i++)
+			found = strstr(lines[i], want) != NULL;
+		CHECK(found, "summary at %u: no column '%s'", width, want);
+	}
+	for (i = 0; i < n; i++) {
+		const char *r = strstr(lines[i], "12.35 M");
+
+		if (strstr(lines[i], "rx frames/s") != NULL)
+			head = i;
+		if (r != NULL && strstr(lines[i], " -> ") != NULL) {
+			const char *h = strstr(lines[head], "rx frames/s");
+
+			rate_rows++;
+			CHECK(h != NULL && r + 7 - lines[i] == h + 11 - lines[head],
+			      "summary at %u: rx frames/s not under its heading: \"%s\" / \"%s\"",
+			      width, lines[head], lines[i]);
+		}
+		if (strstr(lines[i], " 123456789012") != NULL && strstr(lines[i], " -> ") != NULL)
+			frame_rows++;
+		if (width == VB_LAYOUT_UNLIMITED && strstr(lines[i], "rx frames  ") != NULL)
+			CHECK(strstr(lines[i], "peer_down") != NULL, "summary unlimited: the "
+			      "directions table folded: \"%s\"", lines[i]);
+	}
+	CHECK(rate_rows == s.nb_ports, "summary at %u: %u rate rows with their unit", width,
+	      rate_rows);
+	CHECK(frame_rows == s.nb_ports, "summary at %u: %u rows with rx frames", width,
+	      frame_rows);
+	for (i = 0, k = 0; i < n; i++)
+		k += strstr(lines[i], " 987654321") != NULL;
+	CHECK(k == 1, "summary at %u: the classifier's counter shown %u times", width, k);
+	/* The Ports table's rows: each port's name (maybe shortened) unlike the others. */
+	for (i = 0; i < n && strcmp(lines[i], "Ports") != 0; i++)
+		;
+	for (j = i + 2; j < i + 2 + s.nb_ports && j < n; j++) {
+		char a[64], b[64];
+
+		sscanf(lines[j], "%*u %63s", a);
+		for (k = j + 1; k < i + 2 + s.nb_ports && k < n; k++) {
+			sscanf(lines[k], "%*u %63s", b);
+			CHECK(strcmp(a, b) != 0, "summary at %u: two ports named %s", width, a);
+		}
+	}
+	if (width == VB_LAYOUT_UNLIMITED || width >= 200)
+		CHECK(strstr(lines[i + 2], "net_af_packet0") != NULL, "summary at %u: full "
+		      "names when there is room: \"%s\"", width, lines[i + 2]);
+}
+
 /* --diagnose: every line within the width, the whole evidence still there. */
 static void
 test_findings(unsigned int width)
@@ -249,6 +365,8 @@ main(void)
 		test_watch(widths[i]);
 	for (i = 0; i < RTE_DIM(widths); i++)
 		test_findings(widths[i]);
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_summary(widths[i]);
 	if (failures != 0) {
 		fprintf(stderr, "%u check(s) failed\n", failures);
 		return 1;
