@@ -78,6 +78,20 @@ test_pick(void)
 	CHECK(vb_layout_break("abc def ghi", 6) == 3, "break back at the space");
 	CHECK(vb_layout_break("abcdefghi", 4) == 4, "a long word is cut");
 	CHECK(vb_layout_break("abc", VB_LAYOUT_UNLIMITED) == 3, "unlimited: whole");
+	{
+		static const unsigned int w[] = { 10, 10, 30, 10, 50 };
+		unsigned int first[RTE_DIM(w)], nb;
+
+		nb = vb_layout_fold(w, RTE_DIM(w), 10, VB_LAYOUT_UNLIMITED, first);
+		CHECK(nb == 1 && first[0] == 0, "fold unlimited: one block, got %u", nb);
+		nb = vb_layout_fold(w, RTE_DIM(w), 10, 60, first);
+		CHECK(nb == 3 && first[0] == 0 && first[1] == 3 && first[2] == 4,
+		      "fold at 60: blocks from 0, 3, 4; got %u blocks", nb);
+		nb = vb_layout_fold(w, RTE_DIM(w), 10, 40, first);
+		CHECK(nb == 4 && first[1] == 2 && first[2] == 3 && first[3] == 4,
+		      "fold at 40: a column wider than a block gets its own, got %u", nb);
+		CHECK(vb_layout_fold(w, 0, 10, 40, first) == 0, "fold: no columns, no block");
+	}
 }
 
 static const char * const port_names[] = {
