@@ -1532,8 +1532,55 @@ age_ms(const struct vb_stat_snap *snap, uint64_t ticks)
 	return vb_stat_tsc_us(snap, ticks) / 1000.0;
 }
 
+/* The MAC table's columns but the port's: MAC, VLAN, moves, last seen, with their spaces. */
+#define MACS_OTHER_COLS	47u
+#define MACS_PORT_COL	24u
+
+/*
+ * --macs as text. Piped, the port column is 24 characters and a longer name is printed
+ * whole, as always; on a terminal the names are shortened to what the width leaves them (24
+ * at most, never two ports alike: vb_layout_names) and the footer is broken at spaces.
+ */
+static void
+print_macs_text(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+		const struct vb_stat_macs *macs)
+{
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], mac[18], line[256];
+	const char *full[VB_MAX_PORTS];
+	unsigned int i, max = MACS_PORT_COL;
+
+	for (i = 0; i < snap->nb_ports; i++)
+		full[i] = snap->port[i].name;
+	if (width != VB_LAYOUT_UNLIMITED) {
+		max = width > MACS_OTHER_COLS + VB_LAYOUT_NAME_MIN ? width - MACS_OTHER_COLS :
+		      VB_LAYOUT_NAME_MIN;
+		max = RTE_MIN(max, MACS_PORT_COL);
+		vb_layout_names(full, snap->nb_ports, max, names);
+	} else {
+		for (i = 0; i < snap->nb_ports; i++)
+			snprintf(names[i], sizeof(names[i]), "%s", full[i]);
+	}
+	fprintf(f, "%-17s %5s  %-*s %6s %14s\n", "MAC", "VLAN", (int)max,
+		max >= 17 ? "last seen on port" : "port", "moves", "last seen");
+	for (i = 0; i < macs->n; i++) {
+		const struct vb_mac_entry *e = &macs->e[i];
+		char ago[32];
+
+		snprintf(ago, sizeof(ago), "%.0f ms ago", age_ms(snap, e->age));
+		fprintf(f, "%-17s %5u  %-*s %5u%s %14s\n",
+			vb_stat_mac_str(e->mac, mac, sizeof(mac)), e->vlan, (int)max,
+			e->port < snap->nb_ports ? names[e->port] : "?", e->moves,
+			e->moves == 255 ? "+" : " ", ago);
+	}
+	snprintf(line, sizeof(line), "%u MAC%s live of %" PRIu64 " entries (ageing %" PRIu64
+		 " s)%s", macs->n, macs->n == 1 ? "" : "s", snap->tables.mac_entries,
+		 snap->tables.mac_ageing_s, macs->torn > 0 ?
+		 ", some entries skipped: being written while read" : "");
+	print_indented(f, "", "  ", line, width);
+}
+
 int
-vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
+vb_stat_print_macs(FILE *f, bool json, unsigned int width, const struct vb_stat_snap *snap,
 		   const struct vb_stat_macs *macs)
 {
 	char mac[18];
@@ -1567,22 +1614,7 @@ vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
 		j_close(&j, '}');
 		fputc('\n', f);
 	} else {
-		fprintf(f, "%-17s %5s  %-24s %6s %14s\n", "MAC", "VLAN", "last seen on port",
-			"moves", "last seen");
-		for (i = 0; i < macs->n; i++) {
-			const struct vb_mac_entry *e = &macs->e[i];
-			char ago[32];
-
-			snprintf(ago, sizeof(ago), "%.0f ms ago", age_ms(snap, e->age));
-			fprintf(f, "%-17s %5u  %-24s %5u%s %14s\n",
-				vb_stat_mac_str(e->mac, mac, sizeof(mac)), e->vlan,
-				port_name(snap, e->port), e->moves, e->moves == 255 ? "+" : " ",
-				ago);
-		}
-		fprintf(f, "%u MAC%s live of %" PRIu64 " entries (ageing %" PRIu64 " s)%s\n", macs->n,
-			macs->n == 1 ? "" : "s", snap->tables.mac_entries,
-			snap->tables.mac_ageing_s, macs->torn > 0 ?
-			", some entries skipped: being written while read" : "");
+		print_macs_text(f, width, snap, macs);
 	}
 	fflush(f);
 	return ferror(f) ? -1 : 0;
@@ -1600,73 +1632,181 @@ utc_ns(uint64_t unix_ns, char *buf, size_t len)
 	return buf;
 }
 
-int
-vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
-		      const struct vb_stat_samples *smp)
+/* One sample's parts, as its text line shows them. */
+struct sample_text {
+	uint64_t ns;
+	char words[128], summary[256], src[18], dst[18];
+};
+
+static void
+sample_text(const struct vb_stat_snap *snap, const struct vb_sample *s, struct sample_text *x)
 {
-	char t[48], words[128], summary[256], src[18], dst[18];
+	x->ns = vb_stat_sample_unix_ns(snap, s->tsc);
+	vb_stat_sample_reason(s, x->words, sizeof(x->words));
+	vb_stat_sample_summary(s, x->summary, sizeof(x->summary));
+	if (s->cap_len >= 12) {
+		vb_stat_mac_str(s->data + 6, x->src, sizeof(x->src));
+		vb_stat_mac_str(s->data, x->dst, sizeof(x->dst));
+	} else {
+		snprintf(x->src, sizeof(x->src), "?");
+		snprintf(x->dst, sizeof(x->dst), "?");
+	}
+}
+
+static void
+print_sample_json(FILE *f, const struct vb_stat_snap *snap, const struct vb_sample *s,
+		  const struct sample_text *x)
+{
+	struct json j = { .f = f, .pretty = false, .depth = -1 };
+	const char *w = x->words;
+
+	j_open(&j, NULL, '{');
+	j_u64(&j, "time_unix_ns", x->ns);
+	j_str(&j, "port", port_name(snap, s->port));
+	j_u64(&j, "port_index", s->port);
+	j_u64(&j, "queue", s->queue);
+	j_open(&j, "reasons", '[');
+	while (*w != '\0') {
+		size_t n = strcspn(w, ",");
+		char one[32];
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, w);
+		j_str(&j, NULL, one);
+		w += n + (w[n] == ',');
+	}
+	j_close(&j, ']');
+	j_str(&j, "src", x->src);
+	j_str(&j, "dst", x->dst);
+	j_u64(&j, "orig_len", s->orig_len);
+	j_u64(&j, "cap_len", s->cap_len);
+	j_str(&j, "summary", x->summary);
+	j_close(&j, '}');
+	fputc('\n', f);
+}
+
+#define SAMPLE_PORT_COL		16	/* the piped line's columns */
+#define SAMPLE_REASON_COL	28
+#define SAMPLE_UTC_NS		30	/* 2024-05-01T12:00:00.101662511Z */
+#define SAMPLE_TOD_NS		18	/* 12:00:00.101662511 */
+
+/* How the samples of one read are laid out on a terminal. */
+enum sample_shape {
+	SAMPLE_FULL,		/* as piped, the names fitted: everything fits on one line */
+	SAMPLE_ONE_LINE,	/* the time of day (the date on its own line), one line each */
+	SAMPLE_TWO_LINES,	/* time, port, reasons; then the MACs and summary, broken */
+};
+
+/*
+ * The samples on a terminal of width columns: each sample on one line when every one of
+ * this read fits (with its date when there is room, else the time of day under a date line
+ * printed when the day changes), else on two: time, port and reasons, then the MACs and
+ * the summary broken at spaces. Port names are shortened (never two alike), the reasons'
+ * column is as wide as this read's widest (at most 28): a read's lines align, and all of it
+ * is there.
+ */
+static void
+print_samples_fitted(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+		     struct vb_stat_samples *smp)
+{
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], t[48], line[640], first[160];
+	const char *full[VB_MAX_PORTS];
+	struct sample_text x;
+	enum sample_shape shape = SAMPLE_FULL;
+	unsigned int i, pw, rw = 0, max_rest = 0, max_words = 0;
+	uint32_t k;
+
+	for (i = 0; i < snap->nb_ports; i++)
+		full[i] = snap->port[i].name;
+	pw = vb_layout_names(full, snap->nb_ports,
+			     RTE_MAX(8u, RTE_MIN((unsigned int)SAMPLE_PORT_COL, width / 8)), names);
+	for (k = 0; k < smp->n; k++) {
+		sample_text(snap, &smp->s[k], &x);
+		max_words = RTE_MAX(max_words, (unsigned int)strlen(x.words));
+		/* "src > dst summary" */
+		max_rest = RTE_MAX(max_rest, (unsigned int)(strlen(x.src) + strlen(x.dst) + 4 +
+							       strlen(x.summary)));
+	}
+	rw = RTE_MIN(max_words, (unsigned int)SAMPLE_REASON_COL);
+	if (SAMPLE_UTC_NS + 1 + pw + 1 + RTE_MAX(max_words, (unsigned int)SAMPLE_REASON_COL) + 1 +
+	    max_rest > width)
+		shape = SAMPLE_TOD_NS + 1 + pw + 1 + max_words + 1 + max_rest <= width ?
+			SAMPLE_ONE_LINE : SAMPLE_TWO_LINES;
+	if (shape == SAMPLE_FULL)
+		rw = RTE_MAX(max_words, (unsigned int)SAMPLE_REASON_COL);
+	for (k = 0; k < smp->n; k++) {
+		const struct vb_sample *s = &smp->s[k];
+		uint64_t day;
+
+		sample_text(snap, s, &x);
+		day = x.ns / (86400ULL * 1000000000ULL);
+		if (shape == SAMPLE_FULL) {
+			utc_ns(x.ns, t, sizeof(t));
+		} else {
+			utc_ns(x.ns, line, sizeof(line));
+			if (day != smp->text_day) {
+				/* "2024-05-01 (UTC)": the lines below give the time of day */
+				fprintf(f, "%.10s (UTC)\n", line);
+				smp->text_day = day;
+			}
+			snprintf(t, sizeof(t), "%.18s", line + 11);
+		}
+		snprintf(first, sizeof(first), "%s %-*s %-*s", t, (int)pw,
+			 s->port < snap->nb_ports ? names[s->port] : "?", (int)rw, x.words);
+		snprintf(line, sizeof(line), "%s > %s %s", x.src, x.dst, x.summary);
+		if (shape != SAMPLE_TWO_LINES) {
+			fprintf(f, "%s %s\n", first, line);
+		} else {
+			size_t n = strlen(first);
+
+			while (n > 0 && first[n - 1] == ' ')
+				n--;
+			fprintf(f, "%.*s\n", (int)n, first);
+			print_indented(f, "    ", "      ", line, width);
+		}
+	}
+}
+
+int
+vb_stat_print_samples(FILE *f, bool json, unsigned int width, const struct vb_stat_snap *snap,
+		      struct vb_stat_samples *smp)
+{
+	struct sample_text x;
+	char t[48];
 	uint32_t i;
 
+	if (!json && width != VB_LAYOUT_UNLIMITED) {
+		print_samples_fitted(f, width, snap, smp);
+		fflush(f);
+		return ferror(f) ? -1 : 0;
+	}
 	for (i = 0; i < smp->n; i++) {
 		const struct vb_sample *s = &smp->s[i];
-		uint64_t ns = vb_stat_sample_unix_ns(snap, s->tsc);
 
-		vb_stat_sample_reason(s, words, sizeof(words));
-		vb_stat_sample_summary(s, summary, sizeof(summary));
-		if (s->cap_len >= 12) {
-			vb_stat_mac_str(s->data + 6, src, sizeof(src));
-			vb_stat_mac_str(s->data, dst, sizeof(dst));
-		} else {
-			snprintf(src, sizeof(src), "?");
-			snprintf(dst, sizeof(dst), "?");
-		}
-		if (json) {
-			struct json j = { .f = f, .pretty = false, .depth = -1 };
-			const char *w = words;
-
-			j_open(&j, NULL, '{');
-			j_u64(&j, "time_unix_ns", ns);
-			j_str(&j, "port", port_name(snap, s->port));
-			j_u64(&j, "port_index", s->port);
-			j_u64(&j, "queue", s->queue);
-			j_open(&j, "reasons", '[');
-			while (*w != '\0') {
-				size_t n = strcspn(w, ",");
-				char one[32];
-
-				snprintf(one, sizeof(one), "%.*s", (int)n, w);
-				j_str(&j, NULL, one);
-				w += n + (w[n] == ',');
-			}
-			j_close(&j, ']');
-			j_str(&j, "src", src);
-			j_str(&j, "dst", dst);
-			j_u64(&j, "orig_len", s->orig_len);
-			j_u64(&j, "cap_len", s->cap_len);
-			j_str(&j, "summary", summary);
-			j_close(&j, '}');
-			fputc('\n', f);
-		} else {
-			fprintf(f, "%s %-16s %-28s %s > %s %s\n", utc_ns(ns, t, sizeof(t)),
-				port_name(snap, s->port), words, src, dst, summary);
-		}
+		sample_text(snap, s, &x);
+		if (json)
+			print_sample_json(f, snap, s, &x);
+		else
+			fprintf(f, "%s %-16s %-28s %s > %s %s\n", utc_ns(x.ns, t, sizeof(t)),
+				port_name(snap, s->port), x.words, x.src, x.dst, x.summary);
 	}
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }
 
 int
-vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t shown,
-			     uint64_t lost, uint64_t torn)
+vb_stat_print_samples_footer(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+			     uint64_t shown, uint64_t lost, uint64_t torn)
 {
 	const struct vb_stat_tables *t = &snap->tables;
+	char line[512];
 
-	fprintf(f, "%" PRIu64 " sample%s shown; %" PRIu64 " lost (overwritten before they were "
-		"read), %" PRIu64 " torn (being written while read); the rings hold %" PRIu64 " per "
-		"worker: %" PRIu64 " written, %" PRIu64 " overwritten, %" PRIu64 " suppressed by "
-		"the rate limit (%" PRIu64 "/s)\n", shown, shown == 1 ? "" : "s", lost, torn,
-		t->sample_slots, t->samples_written, t->samples_overwritten, t->samples_suppressed,
-		t->sample_rate);
+	snprintf(line, sizeof(line), "%" PRIu64 " sample%s shown; %" PRIu64 " lost (overwritten "
+		 "before they were read), %" PRIu64 " torn (being written while read); the rings "
+		 "hold %" PRIu64 " per worker: %" PRIu64 " written, %" PRIu64 " overwritten, %"
+		 PRIu64 " suppressed by the rate limit (%" PRIu64 "/s)", shown, shown == 1 ? "" : "s",
+		 lost, torn, t->sample_slots, t->samples_written, t->samples_overwritten,
+		 t->samples_suppressed, t->sample_rate);
+	print_indented(f, "", "  ", line, width);
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

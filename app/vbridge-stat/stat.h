@@ -143,6 +143,7 @@ struct vb_stat_samples {
 	uint64_t lost;			/* overwritten before they could be copied (this read) */
 	uint64_t torn;			/* being written while copied, skipped (this read) */
 	uint64_t next[VB_MAX_WORKERS];	/* per ring: the sample number to read next */
+	uint64_t text_day;		/* UTC day of the last sample printed with a date line */
 	struct vb_sample *s;		/* malloc'd, vb_stat_samples_free */
 };
 
@@ -348,14 +349,20 @@ int vb_stat_print_prometheus_down(FILE *f, const char *reason);
 int vb_stat_print_findings(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 			   const struct vb_stat_delta *delta,
 			   const struct vb_stat_findings *findings);
-int vb_stat_print_macs(FILE *f, bool json, const struct vb_stat_snap *snap,
+/* --macs in width columns (0: not a terminal, port names whole as scripts read them). */
+int vb_stat_print_macs(FILE *f, bool json, unsigned int width, const struct vb_stat_snap *snap,
 		       const struct vb_stat_macs *macs);
-/* One line (or, json, one compact object a line) per sample. */
-int vb_stat_print_samples(FILE *f, bool json, const struct vb_stat_snap *snap,
-			  const struct vb_stat_samples *smp);
-/* The footer of --samples: samples shown, lost and torn, the rings' counters. */
-int vb_stat_print_samples_footer(FILE *f, const struct vb_stat_snap *snap, uint64_t shown,
-				 uint64_t lost, uint64_t torn);
+/*
+ * One line (or, json, one compact object a line) per sample; in width columns (0: not a
+ * terminal, the full lines scripts read), one or two lines each, a date line when the day
+ * changes (smp->text_day remembers it from one read to the next).
+ */
+int vb_stat_print_samples(FILE *f, bool json, unsigned int width, const struct vb_stat_snap *snap,
+			  struct vb_stat_samples *smp);
+/* The footer of --samples: samples shown, lost and torn, the rings' counters (broken at
+ * spaces to width; 0: one line). */
+int vb_stat_print_samples_footer(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
+				 uint64_t shown, uint64_t lost, uint64_t torn);
 
 /* rules.c: the policy's views, read from the segment (nothing printed without a policy). */
 

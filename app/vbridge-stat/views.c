@@ -86,7 +86,7 @@ run_macs(const struct vb_stat_opts *o, const struct vb_shm *shm, struct vb_stat_
 		fprintf(stderr, "vbridge-stat: %s\n", strerror(-ret));
 		return EXIT_RUNTIME;
 	}
-	ret = vb_stat_print_macs(stdout, o->json, snap, &macs);
+	ret = vb_stat_print_macs(stdout, o->json, vb_layout_width(STDOUT_FILENO), snap, &macs);
 	vb_stat_macs_free(&macs);
 	return ret == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
 }
@@ -148,7 +148,8 @@ run_samples(const struct vb_stat_opts *o, const struct vb_shm_reader *r,
 						strerror(errno));
 				goto out;
 			}
-		} else if (vb_stat_print_samples(stdout, o->json, snap, &smp) != 0) {
+		} else if (vb_stat_print_samples(stdout, o->json, vb_layout_width(STDOUT_FILENO),
+						 snap, &smp) != 0) {
 			status = vb_stat_quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;	/* reader left */
 			goto out;
 		}
@@ -164,7 +165,7 @@ run_samples(const struct vb_stat_opts *o, const struct vb_shm_reader *r,
 		}
 	}
 	status = EXIT_SUCCESS;
-	vb_stat_print_samples_footer(text, snap, shown, lost, torn);
+	vb_stat_print_samples_footer(text, vb_layout_width(fileno(text)), snap, shown, lost, torn);
 	if (pc != NULL && strcmp(o->pcapng, "-") != 0)
 		fprintf(stderr, "vbridge-stat: %" PRIu64 " sample%s written to %s\n", shown,
 			shown == 1 ? "" : "s", o->pcapng);

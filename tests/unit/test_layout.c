@@ -320,6 +320,176 @@ test_summary(unsigned int width)
 		      "names when there is room: \"%s\"", width, lines[i + 2]);
 }
 
+/* Ports whose names are longer than --macs' 24 columns and alike but for their middle. */
+static const char * const long_names[] = {
+	"net_af_packet_left_uplink_0", "net_af_packet_right_uplink_0", "net_af_xdp_server_0",
+	"0000:0b:00.0",
+};
+
+static void
+make_long_snap(struct vb_stat_snap *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->nb_ports = RTE_DIM(long_names);
+	s->nb_workers = 1;
+	s->tsc_hz = 2000000000ULL;
+	s->start_tsc = 1000;
+	s->start_unix_ns = 1714564800000000000ULL;	/* 2024-05-01T12:00:00Z */
+	s->unix_ns = s->start_unix_ns + 1000000000ULL;
+	s->tables.enabled = true;
+	s->tables.mac_entries = 16384;
+	s->tables.mac_ageing_s = 300;
+	s->tables.sample_slots = 512;
+	for (i = 0; i < s->nb_ports; i++) {
+		snprintf(s->port[i].name, sizeof(s->port[i].name), "%s", long_names[i]);
+		s->port[i].peer = i ^ 1;
+	}
+}
+
+/* The port column of a --macs row: after the MAC and the VLAN. */
+static void
+macs_port(const char *line, char *out, size_t len)
+{
+	char word[64] = "";
+
+	if (sscanf(line, "%*s %*u %63s", word) != 1)
+		word[0] = '\0';
+	snprintf(out, len, "%s", word);
+}
+
+/* --macs: every line fits, names over 24 shortened and never alike; piped, whole. */
+static void
+test_macs(unsigned int width)
+{
+	static struct vb_stat_snap s;
+	static char lines[32][512];
+	static struct vb_mac_entry e[RTE_DIM(long_names)];
+	struct vb_stat_macs macs = { .n = RTE_DIM(e), .e = e };
+	char *buf = NULL, a[64], b[64];
+	size_t len = 0;
+	unsigned int n, i, j;
+	FILE *f;
+
+	make_long_snap(&s);
+	for (i = 0; i < RTE_DIM(e); i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].mac[0] = 2;
+		e[i].mac[5] = i;
+		e[i].port = i;
+		e[i].vlan = 4094;
+		e[i].moves = 255;
+		e[i].age = 123456789;
+	}
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_macs(f, false, width, &s, &macs) != 0) {
+		fprintf(stderr, "FAIL: could not render --macs at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	n = split_lines(buf, lines, RTE_DIM(lines));
+	free(buf);
+	check_fits("--macs", width, lines, n);
+	CHECK(n == RTE_DIM(e) + 2, "--macs at %u: %u lines", width, n);
+	for (i = 1; i <= RTE_DIM(e) && i < n; i++) {
+		macs_port(lines[i], a, sizeof(a));
+		if (width == VB_LAYOUT_UNLIMITED)
+			CHECK(strcmp(a, long_names[i - 1]) == 0, "--macs piped: the whole name, "
+			      "got \"%s\"", lines[i]);
+		CHECK(strstr(lines[i], "255+") != NULL, "--macs at %u: moves: \"%s\"", width,
+		      lines[i]);
+		for (j = i + 1; j <= RTE_DIM(e) && j < n; j++) {
+			macs_port(lines[j], b, sizeof(b));
+			CHECK(strcmp(a, b) != 0, "--macs at %u: two ports look alike: %s", width, a);
+		}
+		/* The columns after the port stay where the heading puts them. */
+		CHECK(width == VB_LAYOUT_UNLIMITED || strlen(lines[i]) == strlen(lines[0]),
+		      "--macs at %u: last seen not aligned: \"%s\" / \"%s\"", width, lines[0],
+		      lines[i]);
+	}
+}
+
+/* An ARP request from 02:5e:1c:0a:44:b1 for 198.18.0.1, received on port. */
+static void
+arp_sample(struct vb_sample *x, uint16_t port, uint64_t tsc, uint32_t reason)
+{
+	static const uint8_t frame[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x5e, 0x1c, 0x0a, 0x44, 0xb1,
+		0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+		0x02, 0x5e, 0x1c, 0x0a, 0x44, 0xb1, 198, 18, 0, 2,
+		0, 0, 0, 0, 0, 0, 198, 18, 0, 1,
+	};
+
+	memset(x, 0, sizeof(*x));
+	x->tsc = tsc;
+	x->reason = reason;
+	x->port = port;
+	x->orig_len = 60;
+	x->cap_len = sizeof(frame);
+	memcpy(x->data, frame, sizeof(frame));
+}
+
+/*
+ * --samples: every line fits, each sample's port (shortened, never alike), reasons, MACs
+ * and summary all there; a date line on a terminal when the day is not on each line; the
+ * footer broken at spaces. Piped: one line each, as before.
+ */
+static void
+test_samples(unsigned int width)
+{
+	static struct vb_stat_snap s;
+	static char lines[64][512];
+	static struct vb_sample x[RTE_DIM(long_names)];
+	struct vb_stat_samples smp = { .n = RTE_DIM(x), .s = x };
+	char *buf = NULL, joined[8192] = "", *p;
+	size_t len = 0;
+	unsigned int n, i, who = 0, dates = 0;
+	FILE *f;
+
+	make_long_snap(&s);
+	for (i = 0; i < RTE_DIM(x); i++)
+		arp_sample(&x[i], i, s.start_tsc + 2000000ULL * i, VB_CLS_ARP | VB_CLS_BCAST |
+			   (i == 1 ? VB_CLS_REFLECTED | VB_CLS_MAC_MOVED | VB_CLS_WOULD_FILTER : 0));
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_samples(f, false, width, &s, &smp) != 0 ||
+	    vb_stat_print_samples_footer(f, width, &s, 4, 0, 0) != 0) {
+		fprintf(stderr, "FAIL: could not render --samples at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	n = split_lines(buf, lines, RTE_DIM(lines));
+	free(buf);
+	check_fits("--samples", width, lines, n);
+	/* The lines joined as one text, the breaks' indents taken off. */
+	for (i = 0; i < n; i++) {
+		strncat(joined, lines[i] + strspn(lines[i], " "),
+			sizeof(joined) - strlen(joined) - 2);
+		strcat(joined, " ");
+		dates += strcmp(lines[i], "2024-05-01 (UTC)") == 0;
+	}
+	for (p = joined; (p = strstr(p, "ARP who-has 198.18.0.1 tell 198.18.0.2")) != NULL; p++)
+		who++;
+	CHECK(who == RTE_DIM(x), "--samples at %u: %u summaries", width, who);
+	CHECK(strstr(joined, "arp,reflected,moved,would-filter") != NULL,
+	      "--samples at %u: the reasons", width);
+	CHECK(strstr(joined, "02:5e:1c:0a:44:b1 > ff:ff:ff:ff:ff:ff") != NULL,
+	      "--samples at %u: the MACs", width);
+	CHECK(strstr(joined, "12:00:00.001000000") != NULL, "--samples at %u: the time", width);
+	CHECK(strstr(joined, "4 samples shown; 0 lost") != NULL, "--samples at %u: the footer",
+	      width);
+	if (width == VB_LAYOUT_UNLIMITED) {
+		CHECK(n == RTE_DIM(x) + 1 && dates == 0, "--samples piped: %u lines, %u dates", n,
+		      dates);
+		CHECK(strncmp(lines[0], "2024-05-01T12:00:00.000000000Z net_af_packet_left_uplink_0 ",
+			      59) == 0, "--samples piped: \"%s\"", lines[0]);
+	} else {
+		CHECK(strstr(joined, "2024-05-01") != NULL, "--samples at %u: no date", width);
+		CHECK(strstr(joined, "port 0 ") != NULL || strstr(joined, "~") != NULL ||
+		      width >= 200, "--samples at %u: names not shortened", width);
+	}
+}
+
 /* --diagnose: every line within the width, the whole evidence still there. */
 static void
 test_findings(unsigned int width)
@@ -381,6 +551,10 @@ main(void)
 		test_findings(widths[i]);
 	for (i = 0; i < RTE_DIM(widths); i++)
 		test_summary(widths[i]);
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_macs(widths[i]);
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_samples(widths[i]);
 	if (failures != 0) {
 		fprintf(stderr, "%u check(s) failed\n", failures);
 		return 1;
