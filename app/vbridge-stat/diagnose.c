@@ -58,6 +58,13 @@ finding(struct vb_stat_findings *out, enum vb_stat_severity sev, const char *cod
 	return f;
 }
 
+struct vb_stat_finding *
+vb_stat_finding_add(struct vb_stat_findings *out, enum vb_stat_severity sev, const char *code,
+		    const char *port)
+{
+	return finding(out, sev, code, port);
+}
+
 static void __rte_format_printf(2, 3)
 text(struct vb_stat_finding *f, const char *fmt, ...)
 {

@@ -382,6 +382,12 @@ port_lead(char *buf, size_t len, const char *index, const char *name, unsigned i
 		buf[len - 1] = '\0';
 }
 
+void
+vb_stat_print_fitted(FILE *f, const char *s, unsigned int width)
+{
+	print_fitted(f, s, width);
+}
+
 /* The counters that name the scenario's fault: always shown, even at 0. */
 static bool
 cls_always_shown(unsigned int k)

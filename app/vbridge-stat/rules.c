@@ -12,25 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "layout.h"
 #include "stat.h"
 
-struct stat_rule {
-	struct vb_pol_entry e;
-	struct vb_pol_ctrs c;
-};
-
-struct vb_stat_rules {
-	unsigned int n;			/* the default last */
-	struct stat_rule *r;
-	struct vb_pol_ctrs prot;	/* protected frames no rule named */
-	struct vb_pol_info info;
-	uint64_t tsc_hz, start_tsc, start_unix_ns;
-};
-
-/* Copy the running rule set and its counters. Returns 0, -ENOENT (no policy), -ENOMEM. */
-static int
-rules_read(const struct vb_shm *shm, struct vb_stat_rules *out)
+int
+vb_stat_rules_read(const struct vb_shm *shm, struct vb_stat_rules *out)
 {
 	struct vb_pol_entry *tab;
 	unsigned int i;
@@ -66,8 +54,8 @@ rules_read(const struct vb_shm *shm, struct vb_stat_rules *out)
 	return 0;
 }
 
-static void
-rules_free(struct vb_stat_rules *r)
+void
+vb_stat_rules_free(struct vb_stat_rules *r)
 {
 	free(r->r);
 	r->r = NULL;
@@ -108,12 +96,100 @@ json_str(FILE *f, const char *s)
 	}
 }
 
-static int
-print_rules(FILE *f, bool json, const struct vb_stat_rules *r)
+/* The protected kinds' line: no rule, always passed. */
+#define PROTECTED_TEXT	"(ARP, ND, link-local control no rule names: always pass)"
+
+/* The full-width line of --rules before the rule's text, as piped output has it. */
+#define RULES_FIXED_W	74u
+/* The compact one (units, short dates), and the narrowest text column worth having there. */
+#define RULES_COMPACT_W	53u
+#define RULES_TEXT_MIN	20u
+
+/* Frames or bytes with their unit, in at most 8 characters: "999", "12.35 k", "1.23 G". */
+static const char *
+si_count(uint64_t v, char *buf, size_t len)
+{
+	static const char * const prefix[] = { "k", "M", "G", "T", "P", "E" };
+	double x = (double)v;
+	unsigned int i = 0;
+
+	if (v < 1000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	x /= 1000.0;
+	while (x >= 999.995 && i + 1 < RTE_DIM(prefix)) {
+		x /= 1000.0;
+		i++;
+	}
+	snprintf(buf, len, "%.2f %s", x, prefix[i]);
+	return buf;
+}
+
+/* "12-01 22:47:45" (local time, as the full layout's date), "never". */
+static const char *
+when_short(const struct vb_stat_rules *r, uint64_t tsc, char *buf, size_t len)
+{
+	time_t t = (time_t)unix_s(r, tsc);
+	struct tm tm;
+
+	if (tsc == 0)
+		return "never";
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+/*
+ * One row of the compact layout: rule, line, action, frames and bytes with their units, the
+ * last hit; then the text in the column that is left (broken at spaces, the continuation
+ * lines under it), or, when that column would be narrower than RULES_TEXT_MIN, on lines of
+ * its own below, indented.
+ */
+static void
+print_rule_compact(FILE *f, unsigned int width, const char *rule, const char *line,
+		   const char *action, uint64_t frames, uint64_t bytes, const char *last,
+		   const char *text)
+{
+	char a[16], b[16], head[96];
+	size_t room = width > RULES_COMPACT_W ? width - RULES_COMPACT_W : 0, cut;
+
+	snprintf(head, sizeof(head), "%4s %5s %-6s %8s %8s  %-14s  ", rule, line, action,
+		 si_count(frames, a, sizeof(a)), si_count(bytes, b, sizeof(b)), last);
+	if (room < RULES_TEXT_MIN) {
+		cut = strlen(head);
+		while (cut > 0 && head[cut - 1] == ' ')
+			cut--;
+		fprintf(f, "%.*s\n", (int)cut, head);
+		do {
+			cut = vb_layout_break(text, width > 6 ? width - 6 : 1);
+			fprintf(f, "      %.*s\n", (int)cut, text);
+			text += cut;
+			while (*text == ' ')
+				text++;
+		} while (*text != '\0');
+		return;
+	}
+	fputs(head, f);
+	do {
+		cut = vb_layout_break(text, room);
+		fprintf(f, "%.*s\n", (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		if (*text != '\0')
+			fprintf(f, "%*s", (int)RULES_COMPACT_W, "");
+	} while (*text != '\0');
+}
+
+int
+vb_stat_print_rules(FILE *f, bool json, unsigned int width, const struct vb_stat_rules *r)
 {
 	const struct vb_pol_info *pi = &r->info;
-	char t[32];
+	char t[32], num[12], text[VB_POL_TEXT_LEN + 4], head[768];
 	unsigned int i;
+	size_t widest = strlen(PROTECTED_TEXT);
+	bool compact;
 
 	if (json) {
 		fprintf(f, "{\"schema\":\"%s\",\"policy\":{\"path\":\"", VB_STAT_SCHEMA);
@@ -128,7 +204,7 @@ print_rules(FILE *f, bool json, const struct vb_stat_rules *r)
 			"},\"rules\":[", pi->alg, pi->mem_bytes, pi->build_ns / 1000,
 			r->prot.frames, r->prot.bytes);
 		for (i = 0; i < r->n; i++) {
-			const struct stat_rule *x = &r->r[i];
+			const struct vb_stat_rule *x = &r->r[i];
 
 			fprintf(f, "%s{\"rule\":%u,\"line\":%u,\"action\":\"%s\",\"default\":%s,"
 				"\"text\":\"", i ? "," : "", i + 1 == r->n ? 0 : i + 1, x->e.line,
@@ -141,26 +217,50 @@ print_rules(FILE *f, bool json, const struct vb_stat_rules *r)
 		fprintf(f, "]}}\n");
 		return ferror(f) ? -1 : 0;
 	}
-	fprintf(f, "policy %s, %s mode, rte_acl %s, %" PRIu64 " KiB; loaded %" PRIu64
-		" times, %" PRIu64 " reloads, %" PRIu64 " failed%s%s\n", pi->path,
-		pi->mode ? "shadow" : "enforce", pi->alg, pi->mem_bytes / 1024, pi->generation,
-		pi->reloads, pi->reload_failures, pi->last_error[0] ? ": last: " : "",
-		pi->last_error);
-	fprintf(f, "%5s %5s %-7s %14s %16s  %-19s  %s\n", "rule", "line", "action", "frames",
-		"bytes", "last hit", "text");
+	snprintf(head, sizeof(head), "policy %s, %s mode, rte_acl %s, %" PRIu64 " KiB; loaded %"
+		 PRIu64 " times, %" PRIu64 " reloads, %" PRIu64 " failed%s%s", pi->path,
+		 pi->mode ? "shadow" : "enforce", pi->alg, pi->mem_bytes / 1024, pi->generation,
+		 pi->reloads, pi->reload_failures, pi->last_error[0] ? ": last: " : "",
+		 pi->last_error);
+	if (width == VB_LAYOUT_UNLIMITED)
+		fprintf(f, "%s\n", head);
+	else
+		vb_stat_print_fitted(f, head, width);
+	/* The full layout when it fits (always, piped); else units, short dates, text broken. */
+	for (i = 0; i < r->n; i++)
+		widest = RTE_MAX(widest, strlen(r->r[i].e.text) + (r->r[i].e.truncated ? 3 : 0));
+	compact = width != VB_LAYOUT_UNLIMITED && RULES_FIXED_W + widest > width;
+	if (compact)
+		fprintf(f, "%4s %5s %-6s %8s %8s  %-14s  %s\n", "rule", "line", "action", "frames",
+			"bytes", "last hit", "text");
+	else
+		fprintf(f, "%5s %5s %-7s %14s %16s  %-19s  %s\n", "rule", "line", "action",
+			"frames", "bytes", "last hit", "text");
 	for (i = 0; i < r->n; i++) {
-		const struct stat_rule *x = &r->r[i];
-		char num[12];
+		const struct vb_stat_rule *x = &r->r[i];
+		char line[12];
 
 		snprintf(num, sizeof(num), "%u", i + 1);
-		fprintf(f, "%5s %5u %-7s %14" PRIu64 " %16" PRIu64 "  %-19s  %s%s\n",
+		snprintf(text, sizeof(text), "%s%s", x->e.text, x->e.truncated ? "..." : "");
+		if (compact) {
+			snprintf(line, sizeof(line), "%u", x->e.line);
+			print_rule_compact(f, width, i + 1 == r->n ? "-" : num, line,
+					   x->e.action ? "permit" : "deny", x->c.frames, x->c.bytes,
+					   when_short(r, x->c.last_tsc, t, sizeof(t)), text);
+			continue;
+		}
+		fprintf(f, "%5s %5u %-7s %14" PRIu64 " %16" PRIu64 "  %-19s  %s\n",
 			i + 1 == r->n ? "-" : num, x->e.line, x->e.action ? "permit" : "deny",
-			x->c.frames, x->c.bytes, when(r, x->c.last_tsc, t, sizeof(t)), x->e.text,
-			x->e.truncated ? "..." : "");
+			x->c.frames, x->c.bytes, when(r, x->c.last_tsc, t, sizeof(t)), text);
 	}
-	fprintf(f, "%5s %5s %-7s %14" PRIu64 " %16" PRIu64 "  %-19s  %s\n", "-", "-", "permit",
-		r->prot.frames, r->prot.bytes, when(r, r->prot.last_tsc, t, sizeof(t)),
-		"(ARP, ND, link-local control no rule names: always pass)");
+	if (compact)
+		print_rule_compact(f, width, "-", "-", "permit", r->prot.frames, r->prot.bytes,
+				   when_short(r, r->prot.last_tsc, t, sizeof(t)), PROTECTED_TEXT);
+	else
+		fprintf(f, "%5s %5s %-7s %14" PRIu64 " %16" PRIu64 "  %-19s  %s\n", "-", "-",
+			"permit", r->prot.frames, r->prot.bytes,
+			when(r, r->prot.last_tsc, t, sizeof(t)), PROTECTED_TEXT);
+	fflush(f);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -168,7 +268,7 @@ int
 vb_stat_run_rules(const struct vb_stat_opts *o, const struct vb_shm *shm)
 {
 	struct vb_stat_rules r;
-	int ret = rules_read(shm, &r);
+	int ret = vb_stat_rules_read(shm, &r);
 
 	if (ret == -ENOENT) {
 		fprintf(stderr, "vbridge-stat: this vbridge runs without a policy (--policy FILE)\n");
@@ -178,8 +278,8 @@ vb_stat_run_rules(const struct vb_stat_opts *o, const struct vb_shm *shm)
 		fprintf(stderr, "vbridge-stat: cannot read the rule set: %s\n", strerror(-ret));
 		return EXIT_FAILURE;
 	}
-	ret = print_rules(stdout, o->json, &r);
-	rules_free(&r);
+	ret = vb_stat_print_rules(stdout, o->json, vb_layout_width(STDOUT_FILENO), &r);
+	vb_stat_rules_free(&r);
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -212,7 +312,7 @@ vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm)
 	struct vb_stat_rules r;
 	unsigned int i, k;
 
-	if (rules_read(shm, &r) != 0)
+	if (vb_stat_rules_read(shm, &r) != 0)
 		return 0;
 	fprintf(f, "# HELP vbridge_policy_reloads_total Reloads (SIGHUP) that replaced the rule "
 		"set\n# TYPE vbridge_policy_reloads_total counter\nvbridge_policy_reloads_total %"
@@ -227,7 +327,7 @@ vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm)
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam[k].name, fam[k].help, fam[k].name,
 			fam[k].type);
 		for (i = 0; i < r.n; i++) {
-			const struct stat_rule *x = &r.r[i];
+			const struct vb_stat_rule *x = &r.r[i];
 
 			fprintf(f, "%s{rule=\"%s%u\",line=\"%u\",action=\"%s\",text=\"", fam[k].name,
 				i + 1 == r.n ? "default" : "", i + 1 == r.n ? 0 : i + 1, x->e.line,
@@ -241,32 +341,40 @@ vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm)
 				fprintf(f, "\"} %.3f\n", unix_s(&r, x->c.last_tsc));
 		}
 	}
-	rules_free(&r);
+	vb_stat_rules_free(&r);
 	return ferror(f) ? -1 : 0;
 }
 
-int
-vb_stat_print_rules_findings(FILE *f, const struct vb_shm *shm)
+void
+vb_stat_rules_diagnose(const struct vb_stat_rules *r, struct vb_stat_findings *out)
 {
-	struct vb_stat_rules r;
 	unsigned int i;
+	int n;
 
-	if (rules_read(shm, &r) != 0)
-		return 0;
-	for (i = 0; i + 1 < r.n; i++) {
-		const struct stat_rule *x = &r.r[i];
+	for (i = 0; i + 1 < r->n; i++) {
+		const struct vb_stat_rule *x = &r->r[i];
+		struct vb_stat_finding *fd;
 		const char *what;
 
 		if (x->e.action != 0 || (x->e.named & 3) == 0)
 			continue;
 		what = (x->e.named & 3) == 3 ? "ARP and IPv6 neighbour discovery" :
 		       (x->e.named & 1) ? "ARP" : "IPv6 neighbour discovery";
-		fprintf(f, "warning: policy rule %u (%s line %u) '%s' drops %s%s: hosts behind the "
-			"bridge can lose their neighbours and gateway (%" PRIu64 " frames so far)%s\n",
-			i + 1, r.info.path, x->e.line, x->e.text, what,
-			r.info.mode ? " (shadow mode: would drop)" : "", x->c.frames,
-			x->c.frames ? "" : "; nothing matched yet");
+		fd = vb_stat_finding_add(out, VB_STAT_WARNING, "policy_drops_neighbours", NULL);
+		if (fd == NULL)
+			return;
+		n = snprintf(fd->text, sizeof(fd->text), "Policy rule %u (%s line %u) '%s%s' drops "
+			     "%s%s: hosts behind the bridge can lose their neighbours and gateway. "
+			     "ARP and ND pass unless a rule names them: take them out of this rule, "
+			     "or permit them before it, unless cutting them off is what you want.",
+			     i + 1, r->info.path, x->e.line, x->e.text,
+			     x->e.truncated ? "..." : "", what,
+			     r->info.mode ? " (shadow mode: would drop)" : "");
+		/* A long path and rule can fill the text: then it ends in "..." */
+		if (n >= (int)sizeof(fd->text))
+			memcpy(fd->text + sizeof(fd->text) - 4, "...", 4);
+		snprintf(fd->evidence, sizeof(fd->evidence), "rule %u matched %" PRIu64 " frames, %"
+			 PRIu64 " bytes so far%s", i + 1, x->c.frames, x->c.bytes,
+			 x->c.frames ? "" : "; nothing matched yet");
 	}
-	rules_free(&r);
-	return ferror(f) ? -1 : 0;
 }

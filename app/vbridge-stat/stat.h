@@ -366,13 +366,52 @@ int vb_stat_print_samples_footer(FILE *f, unsigned int width, const struct vb_st
 
 /* rules.c: the policy's views, read from the segment (nothing printed without a policy). */
 
-/* --rules: the running rule set with hits, bytes, last hit (o->json: JSON). Exit status. */
+/* One rule of the running set with its counters, summed over workers. */
+struct vb_stat_rule {
+	struct vb_pol_entry e;
+	struct vb_pol_ctrs c;
+};
+
+/* The running rule set as copied out of the segment. */
+struct vb_stat_rules {
+	unsigned int n;			/* rules in r, the default last */
+	struct vb_stat_rule *r;		/* malloc'd, vb_stat_rules_free */
+	struct vb_pol_ctrs prot;	/* protected frames no rule named */
+	struct vb_pol_info info;
+	uint64_t tsc_hz, start_tsc, start_unix_ns;
+};
+
+/* Copy the running rule set and its counters. Returns 0, -ENOENT (no policy), -ENOMEM. */
+int vb_stat_rules_read(const struct vb_shm *shm, struct vb_stat_rules *out);
+void vb_stat_rules_free(struct vb_stat_rules *r);
+
+/*
+ * --rules: each rule with its hits, bytes and last hit, then the protected kinds' line
+ * (json: one JSON object). In width columns (0: not a terminal, the full-width lines scripts
+ * read); when the full lines do not fit, counts get their units (k/M/G), dates are short and
+ * the rule texts are broken at spaces in their column. 0, or -1 when the stream failed.
+ */
+int vb_stat_print_rules(FILE *f, bool json, unsigned int width, const struct vb_stat_rules *r);
+
+/* --rules: read and print the running rule set (o->json: JSON). Exit status. */
 int vb_stat_run_rules(const struct vb_stat_opts *o, const struct vb_shm *shm);
 
-/* After --prometheus: a series per rule, and the reload counters. 0 or -1. */
+/* After --prometheus (and each --listen scrape): a series per rule, the reload counters. */
 int vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm);
 
-/* After --diagnose: a warning for each rule that denies ARP or ND. 0 or -1. */
-int vb_stat_print_rules_findings(FILE *f, const struct vb_shm *shm);
+/*
+ * The policy's --diagnose findings, appended to out: a warning "policy_drops_neighbours"
+ * for each rule (the default aside) that denies ARP or IPv6 neighbour discovery by naming
+ * it. Pure over r.
+ */
+void vb_stat_rules_diagnose(const struct vb_stat_rules *r, struct vb_stat_findings *out);
+
+/* diagnose.c: append a finding (NULL when out is full: counted in out->dropped). */
+struct vb_stat_finding *vb_stat_finding_add(struct vb_stat_findings *out,
+					    enum vb_stat_severity sev, const char *code,
+					    const char *port);
+
+/* output.c: s broken at spaces into lines of at most width (0: one line). */
+void vb_stat_print_fitted(FILE *f, const char *s, unsigned int width);
 
 #endif /* VB_STAT_H */

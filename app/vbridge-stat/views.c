@@ -19,20 +19,34 @@
 #define EXIT_RUNTIME		1
 #define FOLLOW_INTERVAL_S	0.2	/* --follow: rings hold 512 samples, 1000/s at most */
 
+/* Every finding: the counters' and samples' rules (diagnose.c), then the policy's (rules.c). */
+static void
+diagnose_all(const struct vb_shm *shm, const struct vb_stat_snap *snap,
+	     const struct vb_stat_delta *delta, const struct vb_stat_samples *smp,
+	     struct vb_stat_findings *findings)
+{
+	struct vb_stat_rules rules;
+
+	vb_stat_diagnose(snap, delta, smp, findings);
+	if (vb_stat_rules_read(shm, &rules) == 0)
+		vb_stat_rules_diagnose(&rules, findings);
+	vb_stat_rules_free(&rules);
+}
+
 static int
-print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
+print_view(const struct vb_stat_opts *o, const struct vb_shm *shm, const struct vb_stat_snap *snap,
 	   const struct vb_stat_delta *delta, const struct vb_stat_samples *smp, bool tty)
 {
 	struct vb_stat_findings findings;
 
 	switch (o->view) {
 	case VB_STAT_VIEW_JSON:
-		vb_stat_diagnose(snap, delta, smp, &findings);
+		diagnose_all(shm, snap, delta, smp, &findings);
 		return vb_stat_print_json(stdout, !o->watch, snap, delta, &findings);
 	case VB_STAT_VIEW_PROMETHEUS:
 		return vb_stat_print_prometheus(stdout, snap);
 	case VB_STAT_VIEW_DIAGNOSE:
-		vb_stat_diagnose(snap, delta, smp, &findings);
+		diagnose_all(shm, snap, delta, smp, &findings);
 		return vb_stat_print_findings(stdout, vb_layout_width(STDOUT_FILENO), snap, delta,
 					      &findings);
 	case VB_STAT_VIEW_SUMMARY:
@@ -47,14 +61,12 @@ print_view(const struct vb_stat_opts *o, const struct vb_stat_snap *snap,
 				     delta);
 }
 
-/* The policy's part of the Prometheus and --diagnose views (rules.c). */
+/* The policy's part of the Prometheus view (rules.c). */
 static int
 policy_extra(const struct vb_stat_opts *o, const struct vb_shm *shm)
 {
 	if (o->view == VB_STAT_VIEW_PROMETHEUS)
 		return vb_stat_print_rules_prometheus(stdout, shm);
-	if (o->view == VB_STAT_VIEW_DIAGNOSE)
-		return vb_stat_print_rules_findings(stdout, shm);
 	return 0;
 }
 
@@ -205,7 +217,7 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 		return vb_stat_run_rules(o, shm);
 	if (!o->rates) {
 		rs = samples_for_rules(o, shm, &smp);
-		ret = print_view(o, &snaps[cur], NULL, rs, tty);
+		ret = print_view(o, shm, &snaps[cur], NULL, rs, tty);
 		if (ret == 0)
 			ret = policy_extra(o, shm);
 		vb_stat_samples_free(&smp);
@@ -228,7 +240,8 @@ vb_stat_run(const struct vb_stat_opts *o, const struct vb_shm_reader *r)
 		vb_stat_snap_take(shm, &snaps[cur]);
 		vb_stat_delta_compute(&snaps[cur ^ 1], &snaps[cur], &delta);
 		rs = samples_for_rules(o, shm, &smp);
-		if (print_view(o, &snaps[cur], &delta, rs, tty) != 0 || policy_extra(o, shm) != 0) {
+		if (print_view(o, shm, &snaps[cur], &delta, rs, tty) != 0 ||
+		    policy_extra(o, shm) != 0) {
 			vb_stat_samples_free(&smp);
 			return vb_stat_quitting() ? EXIT_SUCCESS : EXIT_RUNTIME;	/* EPIPE: reader left */
 		}

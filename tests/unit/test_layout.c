@@ -490,6 +490,146 @@ test_samples(unsigned int width)
 	}
 }
 
+/* A rule set as vb_stat_rules_read() copies it: the rules, a long one, the default. */
+static void
+make_rules(struct vb_stat_rules *r, struct vb_stat_rule *tab, unsigned int n)
+{
+	static const struct {
+		const char *text;
+		uint8_t action, named;
+	} rules[] = {
+		{ "deny tcp dport 23", 0, 0 },
+		{ "permit in net_af_packet1 ip6 src 2001:db8:1234:5678::/64 dst 2001:db8:abcd::1 "
+		  "tcp sport 1024-65535 dport 443", 1, 0 },
+		{ "deny arp", 0, 1 },
+		{ "deny icmp6 type 135-136", 0, 2 },
+		{ "permit any", 1, 0 },
+		{ "default deny", 0, 0 },
+	};
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	memset(tab, 0, n * sizeof(*tab));
+	for (i = 0; i < RTE_DIM(rules) && i < n; i++) {
+		snprintf(tab[i].e.text, sizeof(tab[i].e.text), "%s", rules[i].text);
+		tab[i].e.line = i + 1 == RTE_DIM(rules) ? 0 : i + 2;
+		tab[i].e.action = rules[i].action;
+		tab[i].e.named = rules[i].named;
+		tab[i].c.frames = 123456789012ULL >> i;
+		tab[i].c.bytes = 98765432109876ULL >> i;
+		tab[i].c.last_tsc = i == 0 ? 0 : 5000000000ULL;
+	}
+	r->n = i;
+	r->r = tab;
+	r->info.enabled = 1;
+	snprintf(r->info.path, sizeof(r->info.path), "/etc/vbridge/rules");
+	snprintf(r->info.alg, sizeof(r->info.alg), "avx2");
+	r->tsc_hz = 1000000000ULL;
+	r->start_unix_ns = 1714564800000000000ULL;
+}
+
+/*
+ * --rules: every line fits; each rule's text all there (broken at spaces, not cut); frames
+ * and bytes with their units when the full numbers do not fit, right-aligned under their
+ * headings; piped, the full lines as before.
+ */
+static void
+test_rules(unsigned int width)
+{
+	static struct vb_stat_rule tab[8];
+	static char lines[96][512];
+	struct vb_stat_rules r;
+	char *buf = NULL, joined[8192] = "", *h;
+	size_t len = 0;
+	unsigned int n, i, k, frames_col = 0;
+	FILE *f;
+
+	make_rules(&r, tab, RTE_DIM(tab));
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_rules(f, false, width, &r) != 0) {
+		fprintf(stderr, "FAIL: could not render --rules at %u\n", width);
+		exit(1);
+	}
+	fclose(f);
+	n = split_lines(buf, lines, RTE_DIM(lines));
+	free(buf);
+	check_fits("--rules", width, lines, n);
+	for (i = 0; i < n; i++) {
+		strncat(joined, lines[i] + strspn(lines[i], " "),
+			sizeof(joined) - strlen(joined) - 2);
+		strcat(joined, " ");
+		h = strstr(lines[i], "frames");
+		if (h != NULL && strstr(lines[i], "last hit") != NULL)
+			frames_col = h + 6 - lines[i];
+	}
+	for (k = 0; k < r.n; k++)
+		CHECK(strstr(joined, tab[k].e.text) != NULL, "--rules at %u: rule text \"%s\" not "
+		      "whole", width, tab[k].e.text);
+	CHECK(strstr(joined, "(ARP, ND, link-local control no rule names: always pass)") != NULL,
+	      "--rules at %u: the protected line", width);
+	CHECK(frames_col > 0, "--rules at %u: no heading", width);
+	if (width == VB_LAYOUT_UNLIMITED || width >= 200) {
+		CHECK(strstr(joined, " 123456789012 ") != NULL, "--rules at %u: full numbers when "
+		      "they fit", width);
+	} else {
+		/* Units, and the number's end under the heading's. */
+		for (i = 0; i < n; i++) {
+			const char *v = strstr(lines[i], "123.46 G");
+
+			if (v == NULL)
+				continue;
+			CHECK((unsigned int)(v + 8 - lines[i]) == frames_col, "--rules at %u: "
+			      "frames not under their heading: \"%s\"", width, lines[i]);
+			frames_col = ~0u;	/* seen */
+		}
+		CHECK(frames_col == ~0u, "--rules at %u: frames without their unit", width);
+		CHECK(strstr(joined, "98.77 T") != NULL, "--rules at %u: bytes with their unit",
+		      width);
+	}
+}
+
+/* The policy's findings: a warning for each rule that denies ARP or ND, in the JSON too. */
+static void
+test_rules_findings(void)
+{
+	static struct vb_stat_rule tab[8];
+	static struct vb_stat_findings fs;
+	static struct vb_stat_snap s;
+	static struct vb_stat_delta d;
+	struct vb_stat_rules r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	make_rules(&r, tab, RTE_DIM(tab));
+	make_snap(&s, &d);
+	memset(&fs, 0, sizeof(fs));
+	vb_stat_rules_diagnose(&r, &fs);
+	CHECK(fs.n == 2, "policy findings: %u, expected 2 (deny arp, deny icmp6 naming ND)", fs.n);
+	CHECK(fs.n >= 1 && strcmp(fs.f[0].code, "policy_drops_neighbours") == 0 &&
+	      fs.f[0].severity == VB_STAT_WARNING && strstr(fs.f[0].text, "'deny arp' drops ARP") &&
+	      strstr(fs.f[0].text, "/etc/vbridge/rules line 4") != NULL &&
+	      strstr(fs.f[0].evidence, "matched 30864197253 frames") != NULL,
+	      "policy finding 0: %s: %s / %s", fs.f[0].code, fs.f[0].text, fs.f[0].evidence);
+	CHECK(fs.n >= 2 && strstr(fs.f[1].text, "drops IPv6 neighbour discovery") != NULL,
+	      "policy finding 1: %s", fs.f[1].text);
+	r.info.mode = 1;
+	memset(&fs, 0, sizeof(fs));
+	vb_stat_rules_diagnose(&r, &fs);
+	CHECK(fs.n == 2 && strstr(fs.f[0].text, "(shadow mode: would drop)") != NULL,
+	      "policy finding in shadow mode: %s", fs.f[0].text);
+	f = open_memstream(&buf, &len);
+	if (f == NULL || vb_stat_print_json(f, true, &s, &d, &fs) != 0) {
+		fprintf(stderr, "FAIL: could not print the JSON\n");
+		exit(1);
+	}
+	fclose(f);
+	CHECK(strstr(buf, "\"code\": \"policy_drops_neighbours\"") != NULL &&
+	      strstr(buf, "\"severity\": \"warning\"") != NULL, "JSON without the policy "
+	      "finding:\n%s", buf);
+	free(buf);
+}
+
 /* --diagnose: every line within the width, the whole evidence still there. */
 static void
 test_findings(unsigned int width)
@@ -555,6 +695,9 @@ main(void)
 		test_macs(widths[i]);
 	for (i = 0; i < RTE_DIM(widths); i++)
 		test_samples(widths[i]);
+	for (i = 0; i < RTE_DIM(widths); i++)
+		test_rules(widths[i]);
+	test_rules_findings();
 	if (failures != 0) {
 		fprintf(stderr, "%u check(s) failed\n", failures);
 		return 1;
