@@ -4,9 +4,10 @@
  *
  * As the exporter guidelines ask: every scrape of /metrics reads the stats segment there and
  * then (synchronous; nothing is cached between scrapes, no timestamps), and prints exactly
- * what --prometheus prints. The segment stays mapped between scrapes; before each read the
- * mapping is checked, and one whose vbridge has exited or been replaced by a restart is
- * unmapped and the segment opened anew, so that the exporter follows vbridge by itself.
+ * what --prometheus prints, the policy's per-rule series included (the same functions). The
+ * segment stays mapped between scrapes; before each read the mapping is checked, and one
+ * whose vbridge has exited or been replaced by a restart is unmapped and the segment opened
+ * anew, so that the exporter follows vbridge by itself.
  * Without a vbridge a scrape still succeeds (HTTP 200) with vbridge_up 0 and the reason as a
  * comment: "the target is up, the bridge is not" is what an alert rule needs to tell apart.
  *
@@ -305,6 +306,9 @@ scrape(struct exporter *x, char **buf, size_t *len)
 	if (follow(x)) {
 		vb_stat_snap_take(x->reader.shm, &x->snap);
 		rc = vb_stat_print_prometheus(f, &x->snap);
+		/* and the policy's series, as --prometheus prints them after the counters */
+		if (rc == 0)
+			rc = vb_stat_print_rules_prometheus(f, x->reader.shm);
 	} else {
 		rc = vb_stat_print_prometheus_down(f, x->why);
 	}

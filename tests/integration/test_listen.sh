@@ -5,9 +5,10 @@
 #  - usage: bad addresses exit 2 naming the problem, a port in use exits 1 saying so;
 #  - the exporter started before any vbridge: HTTP 200, vbridge_up 0 and the reason as a
 #    comment; the landing page links /metrics; other paths 404, other methods 405, HEAD works;
-#  - vbridge started under it (net_null ports at full load): Prometheus sees the target up,
-#    vbridge_up 1 and rate(vbridge_frames_total[...]) > 0 over its HTTP API; the scrape is
-#    valid exposition format (promtool) with the same metric families as --prometheus;
+#  - vbridge started under it (net_null ports at full load, a policy): Prometheus sees the
+#    target up, vbridge_up 1 and rate(vbridge_frames_total[...]) > 0 over its HTTP API; the
+#    scrape is valid exposition format (promtool) with the same metric families as
+#    --prometheus, the policy's per-rule series included (vbridge_policy_rule_*{rule=...});
 #  - vbridge stopped: still HTTP 200, vbridge_up 0 in Prometheus, the target still up;
 #  - vbridge restarted: the same exporter process reads the new one by itself
 #    (vbridge_info's pid is the new one, the rate > 0 again over samples after the restart);
@@ -157,10 +158,12 @@ wait_for 'vbridge_up == 0' 10 "no vbridge yet"
 
 # --- vbridge under it ---
 # start_vbridge: in the background, sets vpid, waits until ready
+# with a policy: its per-rule series are scraped too (the frames all match "permit any")
+printf 'deny tcp dport 23\npermit any\n' >"$tmp/rules"
 start_vbridge() {
 	"$vbridge" -l 0,1 --no-pci --no-huge -m 256 --file-prefix "$prefix" \
 		--log-level lib.eal:error --vdev net_null0 --vdev net_null1 \
-		>"$tmp/v.out" 2>"$tmp/v.err" &
+		-- --policy "$tmp/rules" >"$tmp/v.out" 2>"$tmp/v.err" &
 	vpid=$!
 	check
 	vb_wait_ready "$tmp/v.err" "$vpid" && return 0
@@ -201,6 +204,19 @@ if [ ! -s "$tmp/families.listen" ] ||
 	diff "$tmp/families.listen" "$tmp/families.prometheus" | head
 	cat "$tmp/p.err"
 fi
+
+# the policy's series, as --prometheus has them: a series per rule, labelled with its text
+check
+r1='vbridge_policy_rule_frames_total{rule="1",line="1",action="deny",text="deny tcp dport 23"} 0'
+r2='^vbridge_policy_rule_frames_total{rule="2",line="2",action="permit",text="permit any"} [1-9]'
+if ! grep -qxF "$r1" "$tmp/body" || ! grep -q "$r2" "$tmp/body" ||
+	! grep -q '^vbridge_policy_rule_bytes_total{rule="default0",' "$tmp/body" ||
+	! grep -q '^vbridge_policy_reloads_total 0$' "$tmp/body"; then
+	fail "with a policy: the per-rule series are not served:"
+	grep '^vbridge_policy' "$tmp/body"
+fi
+wait_for 'vbridge_policy_rule_frames_total{rule="2",text="permit any"} > 0' 10 \
+	"per-rule series in Prometheus"
 
 # --- vbridge stopped: the exporter answers, vbridge_up 0 ---
 stop_vbridge
