@@ -3,7 +3,7 @@
 # Install what building, running and testing vbridge needs, from Debian's archive.
 # Quick when everything is there already; safe to run again.
 #   deps.sh          what quickstart needs
-#   deps.sh --test   also the independent checkers the tests use (promtool, prometheus)
+#   deps.sh --test   also the independent checkers the tests use (promtool, prometheus, tmux)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -20,7 +20,8 @@ packages=(
 # Debian's prometheus package: promtool checks vbridge-stat's Prometheus output, and the server
 # itself (started by tests/integration/test_listen.sh, unprivileged on 127.0.0.1, never as a
 # service) scrapes vbridge-stat --listen; curl asks both over HTTP.
-[ "${1:-}" = "--test" ] && packages+=(prometheus curl)
+# tmux gives tests/integration/test_terminal.sh its terminals of 80 and 120 columns.
+[ "${1:-}" = "--test" ] && packages+=(prometheus curl tmux)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -344,17 +344,17 @@ tbl_print(FILE *f, const struct tbl *t, unsigned int width)
 }
 
 /*
- * The ports' names for a table's lead in width columns, in names[]: whole without a width
- * (the full layout's 20-character column grows for a longer one, as printf's did), else
- * shortened by vb_layout_names() to a fifth of the width (8 to 24), never two alike. Returns
- * the name column's width.
+ * The ports' names for a table in width columns, in names[]: whole without a width (the full
+ * layout's 20-character column grows for a longer one, as printf's did), else shortened by
+ * vb_layout_names() to max characters (0: a fifth of the width, 8 to 24), never two alike.
+ * Returns the name column's width.
  */
 static unsigned int
-table_names(const struct vb_stat_snap *snap, unsigned int width,
+table_names(const struct vb_stat_snap *snap, unsigned int width, unsigned int max,
 	    char (*names)[VB_LAYOUT_NAME_MAX])
 {
 	const char *full[VB_MAX_PORTS];
-	unsigned int i, max;
+	unsigned int i;
 
 	if (width == VB_LAYOUT_UNLIMITED) {
 		for (i = 0; i < snap->nb_ports; i++)
@@ -363,7 +363,8 @@ table_names(const struct vb_stat_snap *snap, unsigned int width,
 	}
 	for (i = 0; i < snap->nb_ports; i++)
 		full[i] = snap->port[i].name;
-	max = RTE_MAX(8u, RTE_MIN(24u, width / 5));
+	if (max == 0)
+		max = RTE_MAX(8u, RTE_MIN(24u, width / 5));
 	return RTE_MAX(4u, vb_layout_names(full, snap->nb_ports, max, names));
 }
 
@@ -469,7 +470,7 @@ static void
 print_capture(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
 	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8], line[512];
-	unsigned int i, r, nw = table_names(snap, width, names);
+	unsigned int i, r, nw = table_names(snap, width, 0, names);
 
 	fprintf(f, "\nCapture (frames received on each port)\n");
 	tbl_init(t);
@@ -496,10 +497,13 @@ print_capture(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_s
 static void
 print_ports(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
-	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8];
-	unsigned int i, r, nw = table_names(snap, width, names);
+	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], peers[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX];
+	char lead[TBL_LEAD], idx[8];
 	const bool fit = width != VB_LAYOUT_UNLIMITED;
+	/* This table says which name each index is: its names whole while the width allows. */
+	unsigned int i, r, nw = table_names(snap, width, fit && width > 16 ? width - 16 : 0, names);
 
+	table_names(snap, width, 0, peers);
 	fprintf(f, "\nPorts\n");
 	tbl_init(t);
 	port_lead(t->lead_head, sizeof(t->lead_head), "#", "name", nw);
@@ -532,7 +536,7 @@ print_ports(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_sna
 		r = tbl_row(t, lead);
 		tbl_set(t, r, c_drv, "%s", p->driver);
 		tbl_set(t, r, c_id, "%u", p->port_id);
-		tbl_set(t, r, c_peer, "%s", p->peer < snap->nb_ports ? names[p->peer] : "?");
+		tbl_set(t, r, c_peer, "%s", p->peer < snap->nb_ports ? peers[p->peer] : "?");
 		link_text(p, t->cell[r][c_link], TBL_CELL);
 		tbl_set(t, r, c_mtu, "%u", p->mtu);
 		tbl_set(t, r, c_q, "%u", p->nb_queues);
@@ -597,7 +601,7 @@ static void
 print_ethdev(FILE *f, struct tbl *t, unsigned int width, const struct vb_stat_snap *snap)
 {
 	char names[VB_MAX_PORTS][VB_LAYOUT_NAME_MAX], lead[TBL_LEAD], idx[8];
-	unsigned int i, r, k, nw = table_names(snap, width, names);
+	unsigned int i, r, k, nw = table_names(snap, width, 0, names);
 
 	fprintf(f, "\nEthdev counters (the PMD's, as vbridge copied them)\n");
 	tbl_init(t);
