@@ -4,8 +4,8 @@
  *
  * Two halves, so that the parser runs (and is fuzzed, and unit-tested) without EAL:
  * - vb_rules_parse*(): text -> struct vb_rules, plain malloc, no DPDK state;
- * - vb_policy_build(): struct vb_rules -> struct vb_policy, two rte_acl contexts (IPv4 and
- *   everything that is not IPv6; IPv6), built on the main lcore, read by the workers.
+ * - vb_policy_build(): struct vb_rules -> struct vb_policy, one rte_acl context per kind of
+ *   frame (enum vb_pol_kind), built on the main lcore, read by the workers.
  *
  * The datapath never interprets a rule: vb_policy_burst() reads a fixed key out of each
  * frame (after up to two VLAN tags), and rte_acl classifies the whole burst at once.
@@ -120,23 +120,39 @@ const char *vb_pol_mode_name(unsigned int mode);
  * The key rte_acl classifies, read out of a frame. Multi-byte fields in network order, as
  * rte_acl expects its input (rule values are in host order). The layout is the contract with
  * the field definitions in policy_acl.c: proto alone first (rte_acl's first field is one byte),
- * then groups of 4 bytes.
+ * then groups of 4 bytes. The contexts of whole IP frames (VB_POL_K_IP4/IP6) read neither cls
+ * nor etype (both are known there), which is why those two come last.
  */
 struct vb_pol_key {
 	uint8_t proto;		/* IP protocol after IPv6 extension headers; 0 when not IP */
 	uint8_t pad[3];
-	uint16_t cls;		/* VB_POL_CLS_* */
-	uint16_t vlan;		/* outer VID, 0xffff untagged */
-	uint16_t in_port;	/* ethdev port id */
-	uint16_t etype;		/* after up to two VLAN tags */
+	uint32_t addr[8];	/* IPv4: source, destination, 0...; IPv6: source[4], dest.[4] */
 	uint16_t sport;		/* ICMP: type */
 	uint16_t dport;		/* ICMP: code */
-	uint32_t smac_hi;
-	uint16_t smac_lo;
-	uint16_t dmac_lo;
-	uint32_t dmac_hi;
-	uint32_t src[4];
-	uint32_t dst[4];
+	uint16_t vlan;		/* outer VID, 0xffff untagged */
+	uint16_t in_port;	/* ethdev port id */
+	uint8_t dmac[6];	/* as in the frame, so that one copy reads both */
+	uint8_t smac[6];
+	uint16_t cls;		/* VB_POL_CLS_* */
+	uint16_t etype;		/* after up to two VLAN tags */
+};
+
+/*
+ * Which rte_acl context judges a frame (vb_pol_key_read() says). Most frames are whole IP
+ * frames: a whole IPv4 or IPv6 header, the first 4 bytes after it (after IPv6 extension
+ * headers), not a later fragment, not ND, not to the link-local group. For them cls is 0 and
+ * the EtherType known, so their contexts leave both out of the trie: 13 bytes walked per
+ * IPv4 frame (protocol, addresses, ports) when no rule names a VLAN, port or MAC. Every
+ * other frame goes to a context over the whole key, as rare as such frames are.
+ */
+enum vb_pol_kind {
+	/* The whole IP frames first: kinds below VB_POL_K_L2 are never protected. */
+	VB_POL_K_IP4,		/* a whole IPv4 frame: cls 0 */
+	VB_POL_K_IP6,		/* a whole IPv6 frame: cls 0 */
+	VB_POL_K_L2,		/* EtherType neither IPv4 nor IPv6, or none (runt, cut tags) */
+	VB_POL_K_IP4_REST,	/* IPv4 EtherType, not a whole IPv4 frame */
+	VB_POL_K_IP6_REST,	/* IPv6 EtherType, not a whole IPv6 frame */
+	VB_POL_NB_KINDS
 };
 
 #include "policy_key.h"
@@ -160,13 +176,12 @@ struct rte_mbuf;
 
 /* A built policy: immutable once published; freed only after an RCU grace period. */
 struct vb_policy {
-	struct rte_acl_ctx *ctx4;	/* IPv4 and non-IP frames; NULL: no rule applies */
-	struct rte_acl_ctx *ctx6;	/* IPv6 frames */
+	struct rte_acl_ctx *ctx[VB_POL_NB_KINDS];	/* by enum vb_pol_kind; NULL: no rule applies */
 	unsigned int nb_rules;
-	struct vb_pol_verdict dflt;	/* no rule matched an unprotected frame */
 	struct vb_pol_verdict prot;	/* no rule named a protected frame: permit */
-	struct vb_pol_verdict *rule;	/* by rte_acl userdata - 1 */
-	size_t mem;			/* bytes of both tries, as rte_acl reports them */
+	/* By rte_acl's result (userdata): [0] the default (no rule matched), [i] rule i. */
+	struct vb_pol_verdict *verdict;
+	size_t mem;			/* bytes of every context, as the rte_malloc heap grew */
 	const char *alg;		/* the classify method in use ("avx2", "sse", "scalar" ...) */
 };
 
@@ -181,7 +196,7 @@ struct vb_policy *vb_policy_build(const struct vb_rules *rules, const uint32_t *
 
 /*
  * The verdict of each of nb (<= VB_MAX_BURST) frames received on ethdev port in_port, into
- * out[]: a rule's, pol->dflt, or pol->prot. Counts nothing, changes nothing.
+ * out[]: a rule's, the default's, or pol->prot. Counts nothing, changes nothing.
  */
 void vb_policy_judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb,
 		     uint16_t in_port, const struct vb_pol_verdict **out);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The policy engine: rules as rte_acl entries over struct vb_pol_key, two contexts (IPv6
- * frames; everything else), a whole burst classified per call. Built on the main lcore;
- * the datapath only reads a built policy.
+ * The policy engine: rules as rte_acl entries over struct vb_pol_key, one context per kind
+ * of frame (enum vb_pol_kind), each holding only the rules that can match there and walking
+ * only the key's fields it needs; one classify per kind present in a burst. Built on the
+ * main lcore; the datapath only reads a built policy.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,51 +23,116 @@
 #include "sample.h"
 #include "shm.h"
 
-/* The fields, in the order of struct vb_pol_key; IPv4 stops after the first address words. */
+/*
+ * The key's fields, each an rte_acl field where a context uses it. make_entry() fills all of
+ * them for a rule; a context's layout (struct ctx_layout) picks those it walks.
+ */
 enum {
-	F_PROTO, F_CLS, F_VLAN, F_INPORT, F_ETYPE, F_SPORT, F_DPORT,
-	F_SMAC_HI, F_SMAC_LO, F_DMAC_LO, F_DMAC_HI,
-	F_SRC0,
-	F4_DST0, F4_NUM,
-	F6_SRC1 = F4_DST0, F6_SRC2, F6_SRC3, F6_DST0, F6_DST1, F6_DST2, F6_DST3, F6_NUM,
+	L_PROTO,
+	L_A0, L_A1, L_A2, L_A3, L_A4, L_A5, L_A6, L_A7,	/* the words of addr[] */
+	L_SPORT, L_DPORT, L_VLAN, L_INPORT,
+	L_DMAC_HI, L_DMAC_LO, L_SMAC_HI, L_SMAC_LO,	/* 4 + 2, 2 + 4 bytes */
+	L_CLS, L_ETYPE,
+	L_NUM
 };
 
-RTE_ACL_RULE_DEF(acl_rule4, F4_NUM);
-RTE_ACL_RULE_DEF(acl_rule6, F6_NUM);
-
-#define FD(t, sz, fld, idx, off) { .type = RTE_ACL_FIELD_TYPE_##t, .size = sz, \
-	.field_index = fld, .input_index = idx, .offset = off }
 #define KOFF(m) offsetof(struct vb_pol_key, m)
 
-static void
-field_defs(struct rte_acl_field_def *d, bool v6)
-{
-	static const unsigned int src_field[4] = { F_SRC0, F6_SRC1, F6_SRC2, F6_SRC3 };
-	unsigned int i, n = 0;
+static const struct {
+	uint8_t type;
+	uint8_t size;
+	uint8_t offset;
+} key_field[L_NUM] = {
+	[L_PROTO] = { RTE_ACL_FIELD_TYPE_BITMASK, 1, KOFF(proto) },
+	[L_A0] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[0]) },
+	[L_A1] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[1]) },
+	[L_A2] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[2]) },
+	[L_A3] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[3]) },
+	[L_A4] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[4]) },
+	[L_A5] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[5]) },
+	[L_A6] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[6]) },
+	[L_A7] = { RTE_ACL_FIELD_TYPE_MASK, 4, KOFF(addr[7]) },
+	[L_SPORT] = { RTE_ACL_FIELD_TYPE_RANGE, 2, KOFF(sport) },
+	[L_DPORT] = { RTE_ACL_FIELD_TYPE_RANGE, 2, KOFF(dport) },
+	[L_VLAN] = { RTE_ACL_FIELD_TYPE_RANGE, 2, KOFF(vlan) },
+	[L_INPORT] = { RTE_ACL_FIELD_TYPE_BITMASK, 2, KOFF(in_port) },
+	[L_DMAC_HI] = { RTE_ACL_FIELD_TYPE_BITMASK, 4, KOFF(dmac) },
+	[L_DMAC_LO] = { RTE_ACL_FIELD_TYPE_BITMASK, 2, KOFF(dmac) + 4 },
+	[L_SMAC_HI] = { RTE_ACL_FIELD_TYPE_BITMASK, 2, KOFF(smac) },
+	[L_SMAC_LO] = { RTE_ACL_FIELD_TYPE_BITMASK, 4, KOFF(smac) + 2 },
+	[L_CLS] = { RTE_ACL_FIELD_TYPE_BITMASK, 2, KOFF(cls) },
+	[L_ETYPE] = { RTE_ACL_FIELD_TYPE_BITMASK, 2, KOFF(etype) },
+};
 
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 1, F_PROTO, 0, KOFF(proto));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 2, F_CLS, 1, KOFF(cls));
-	d[n++] = (struct rte_acl_field_def)FD(RANGE, 2, F_VLAN, 1, KOFF(vlan));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 2, F_INPORT, 2, KOFF(in_port));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 2, F_ETYPE, 2, KOFF(etype));
-	d[n++] = (struct rte_acl_field_def)FD(RANGE, 2, F_SPORT, 3, KOFF(sport));
-	d[n++] = (struct rte_acl_field_def)FD(RANGE, 2, F_DPORT, 3, KOFF(dport));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 4, F_SMAC_HI, 4, KOFF(smac_hi));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 2, F_SMAC_LO, 5, KOFF(smac_lo));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 2, F_DMAC_LO, 5, KOFF(dmac_lo));
-	d[n++] = (struct rte_acl_field_def)FD(BITMASK, 4, F_DMAC_HI, 6, KOFF(dmac_hi));
-	if (!v6) {
-		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, F_SRC0, 7, KOFF(src[0]));
-		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, F4_DST0, 8, KOFF(dst[0]));
-		return;
+/*
+ * A context's fields in trie order, in groups of 4 bytes of the key (rte_acl reads one
+ * group per 4 transitions; the first field, proto, is one byte alone). Groups every rule of
+ * a trie leaves wild (a VLAN, a port, a MAC no rule names) rte_acl drops by itself; cls and
+ * etype are never wild, so only the contexts that need them have them.
+ */
+#define GROUPS_MAX	16
+#define END		UINT8_MAX
+
+struct ctx_layout {
+	uint8_t group[GROUPS_MAX][2];	/* logical fields, END: none */
+};
+
+#define G1(a)		{ a, END }
+#define G2(a, b)	{ a, b }
+#define L2_GROUPS	G2(L_SPORT, L_DPORT), G2(L_VLAN, L_INPORT), G1(L_DMAC_HI), \
+			G2(L_DMAC_LO, L_SMAC_HI), G1(L_SMAC_LO)
+#define A4_GROUPS	G1(L_A0), G1(L_A1)
+#define A6_GROUPS	G1(L_A0), G1(L_A1), G1(L_A2), G1(L_A3), \
+			G1(L_A4), G1(L_A5), G1(L_A6), G1(L_A7)
+
+static const struct ctx_layout layout_ip4 = { {
+	G1(L_PROTO), A4_GROUPS, L2_GROUPS, G1(END),
+} };
+static const struct ctx_layout layout_ip6 = { {
+	G1(L_PROTO), A6_GROUPS, L2_GROUPS, G1(END),
+} };
+static const struct ctx_layout layout_rest4 = { {
+	G1(L_PROTO), G2(L_CLS, L_ETYPE), L2_GROUPS, A4_GROUPS, G1(END),
+} };
+static const struct ctx_layout layout_rest6 = { {
+	G1(L_PROTO), G2(L_CLS, L_ETYPE), L2_GROUPS, A6_GROUPS, G1(END),
+} };
+
+/* Per kind of frame (enum vb_pol_kind): its layout, its EtherType (0: neither IP), v6. */
+static const struct {
+	const struct ctx_layout *layout;
+	uint16_t etype;
+	bool v6;
+	char tag;			/* in the context's name */
+} kind_ctx[VB_POL_NB_KINDS] = {
+	[VB_POL_K_IP4] = { &layout_ip4, VB_POL_ETH_IPV4, false, '4' },
+	[VB_POL_K_IP6] = { &layout_ip6, VB_POL_ETH_IPV6, true, '6' },
+	[VB_POL_K_L2] = { &layout_rest4, 0, false, 'e' },
+	[VB_POL_K_IP4_REST] = { &layout_rest4, VB_POL_ETH_IPV4, false, 'r' },
+	[VB_POL_K_IP6_REST] = { &layout_rest6, VB_POL_ETH_IPV6, true, 's' },
+};
+
+/* The rte_acl field definitions of a layout; returns how many (the rule's field count). */
+static unsigned int
+field_defs(const struct ctx_layout *lay, struct rte_acl_field_def *d, uint8_t *map)
+{
+	unsigned int g, j, n = 0;
+
+	for (g = 0; g < GROUPS_MAX && lay->group[g][0] != END; g++) {
+		for (j = 0; j < 2 && lay->group[g][j] != END; j++) {
+			unsigned int lf = lay->group[g][j];
+
+			d[n] = (struct rte_acl_field_def){ .type = key_field[lf].type,
+				.size = key_field[lf].size, .field_index = (uint8_t)n,
+				.input_index = (uint8_t)g, .offset = key_field[lf].offset };
+			map[n++] = (uint8_t)lf;
+		}
 	}
-	for (i = 0; i < 4; i++)
-		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, src_field[i], 7 + i,
-						       KOFF(src[0]) + 4 * (size_t)i);
-	for (i = 0; i < 4; i++)
-		d[n++] = (struct rte_acl_field_def)FD(MASK, 4, F6_DST0 + i, 11 + i,
-						       KOFF(dst[0]) + 4 * (size_t)i);
+	return n;
 }
+
+/* The most fields a layout has: every one. */
+#define FIELDS_MAX	L_NUM
 
 static uint32_t
 be32_at(const uint8_t *p)
@@ -89,14 +155,48 @@ set_prefix(struct rte_acl_field *f, const uint8_t *addr, unsigned int len, unsig
 }
 
 /*
- * One rte_acl entry of rule r for a context (v6 or not); which: 0 normal, 1 and 2 the two
- * halves of `port N` (source, destination).
+ * The EtherType rule r requires of frames in a context (v6 or not): the IP one of the
+ * context when it names a family or a protocol, its own `ether-type`, or -1: any.
+ */
+static int
+rule_etype(const struct vb_rule *r, bool v6)
+{
+	if (r->family != 0 || (r->has & VB_RULE_PROTO))
+		return v6 ? VB_POL_ETH_IPV6 : VB_POL_ETH_IPV4;
+	if (r->has & VB_RULE_ETYPE)
+		return r->etype;
+	return -1;
+}
+
+/*
+ * Whether rule r can match a frame of kind k, whose EtherType is kind_ctx[k].etype (0: any
+ * but IPv4 and IPv6). A rule left out of a context could never have matched there.
+ */
+static bool
+rule_in_kind(const struct vb_rule *r, unsigned int k)
+{
+	int et;
+
+	if (r->family != 0 && (r->family == 6) != kind_ctx[k].v6)
+		return false;
+	et = rule_etype(r, kind_ctx[k].v6);
+	if (et < 0)
+		return true;
+	if (kind_ctx[k].etype != 0)
+		return et == kind_ctx[k].etype;
+	return et != VB_POL_ETH_IPV4 && et != VB_POL_ETH_IPV6;
+}
+
+/*
+ * The rte_acl fields (by L_*) of rule r for a context (v6 or not); which: 0 normal, 1 and 2
+ * the two halves of `port N` (source, destination).
  */
 static void
 make_entry(struct rte_acl_field *f, const struct vb_rule *r, bool v6, unsigned int which)
 {
 	uint16_t cls_mask = VB_POL_CLS_PROTECTED & ~r->named;
 	uint16_t match = r->has & (uint16_t)~VB_RULE_IN;
+	int et = rule_etype(r, v6);
 
 	if (match != 0 || r->family != 0)
 		cls_mask |= VB_POL_CLS_RUNT;
@@ -108,57 +208,44 @@ make_entry(struct rte_acl_field *f, const struct vb_rule *r, bool v6, unsigned i
 	if (r->has & (VB_RULE_SPORT | VB_RULE_DPORT | VB_RULE_PORT))
 		cls_mask |= VB_POL_CLS_NO_L4;
 
-	f[F_PROTO].value.u8 = r->proto;
-	f[F_PROTO].mask_range.u8 = (r->has & VB_RULE_PROTO) ? 0xff : 0;
-	f[F_CLS].value.u16 = 0;
-	f[F_CLS].mask_range.u16 = cls_mask;
-	f[F_VLAN].value.u16 = (r->has & VB_RULE_VLAN) ? r->vlan : 0;
-	f[F_VLAN].mask_range.u16 = (r->has & VB_RULE_VLAN) ? r->vlan : UINT16_MAX;
-	f[F_INPORT].value.u16 = r->in_port;
-	f[F_INPORT].mask_range.u16 = (r->has & VB_RULE_IN) ? UINT16_MAX : 0;
-	if (r->family != 0 || (r->has & VB_RULE_PROTO)) {
-		f[F_ETYPE].value.u16 = v6 ? VB_POL_ETH_IPV6 : VB_POL_ETH_IPV4;
-		f[F_ETYPE].mask_range.u16 = UINT16_MAX;
-	} else {
-		f[F_ETYPE].value.u16 = r->etype;
-		f[F_ETYPE].mask_range.u16 = (r->has & VB_RULE_ETYPE) ? UINT16_MAX : 0;
-	}
-	f[F_SPORT].value.u16 = 0;
-	f[F_SPORT].mask_range.u16 = UINT16_MAX;
-	f[F_DPORT].value.u16 = 0;
-	f[F_DPORT].mask_range.u16 = UINT16_MAX;
+	memset(f, 0, sizeof(*f) * L_NUM);
+	f[L_PROTO].value.u8 = r->proto;
+	f[L_PROTO].mask_range.u8 = (r->has & VB_RULE_PROTO) ? 0xff : 0;
+	f[L_CLS].value.u16 = 0;
+	f[L_CLS].mask_range.u16 = cls_mask;
+	f[L_VLAN].value.u16 = (r->has & VB_RULE_VLAN) ? r->vlan : 0;
+	f[L_VLAN].mask_range.u16 = (r->has & VB_RULE_VLAN) ? r->vlan : UINT16_MAX;
+	f[L_INPORT].value.u16 = r->in_port;
+	f[L_INPORT].mask_range.u16 = (r->has & VB_RULE_IN) ? UINT16_MAX : 0;
+	f[L_ETYPE].value.u16 = et < 0 ? 0 : (uint16_t)et;
+	f[L_ETYPE].mask_range.u16 = et < 0 ? 0 : UINT16_MAX;
+	f[L_SPORT].value.u16 = 0;
+	f[L_SPORT].mask_range.u16 = UINT16_MAX;
+	f[L_DPORT].value.u16 = 0;
+	f[L_DPORT].mask_range.u16 = UINT16_MAX;
 	if ((r->has & VB_RULE_SPORT) || which == 1) {
-		f[F_SPORT].value.u16 = r->sport_lo;
-		f[F_SPORT].mask_range.u16 = r->sport_hi;
+		f[L_SPORT].value.u16 = r->sport_lo;
+		f[L_SPORT].mask_range.u16 = r->sport_hi;
 	}
 	if (r->has & VB_RULE_DPORT) {
-		f[F_DPORT].value.u16 = r->dport_lo;
-		f[F_DPORT].mask_range.u16 = r->dport_hi;
+		f[L_DPORT].value.u16 = r->dport_lo;
+		f[L_DPORT].mask_range.u16 = r->dport_hi;
 	} else if (which == 2) {
-		f[F_DPORT].value.u16 = r->sport_lo;
-		f[F_DPORT].mask_range.u16 = r->sport_hi;
+		f[L_DPORT].value.u16 = r->sport_lo;
+		f[L_DPORT].mask_range.u16 = r->sport_hi;
 	}
-	f[F_SMAC_HI].value.u32 = be32_at(r->smac);
-	f[F_SMAC_LO].value.u16 = (uint16_t)(r->smac[4] << 8 | r->smac[5]);
-	f[F_DMAC_HI].value.u32 = be32_at(r->dmac);
-	f[F_DMAC_LO].value.u16 = (uint16_t)(r->dmac[4] << 8 | r->dmac[5]);
-	f[F_SMAC_HI].mask_range.u32 = (r->has & VB_RULE_ETHER_SRC) ? UINT32_MAX : 0;
-	f[F_SMAC_LO].mask_range.u16 = (r->has & VB_RULE_ETHER_SRC) ? UINT16_MAX : 0;
-	f[F_DMAC_HI].mask_range.u32 = (r->has & VB_RULE_ETHER_DST) ? UINT32_MAX : 0;
-	f[F_DMAC_LO].mask_range.u16 = (r->has & VB_RULE_ETHER_DST) ? UINT16_MAX : 0;
-	if (!v6) {
-		set_prefix(&f[F_SRC0], r->src, (r->has & VB_RULE_SRC) ? r->src_len : 0, 1);
-		set_prefix(&f[F4_DST0], r->dst, (r->has & VB_RULE_DST) ? r->dst_len : 0, 1);
-	} else {
-		struct rte_acl_field tmp[4];
-		unsigned int i;
-
-		set_prefix(tmp, r->src, (r->has & VB_RULE_SRC) ? r->src_len : 0, 4);
-		f[F_SRC0] = tmp[0];
-		for (i = 1; i < 4; i++)
-			f[F6_SRC1 + i - 1] = tmp[i];
-		set_prefix(&f[F6_DST0], r->dst, (r->has & VB_RULE_DST) ? r->dst_len : 0, 4);
-	}
+	f[L_DMAC_HI].value.u32 = be32_at(r->dmac);
+	f[L_DMAC_LO].value.u16 = (uint16_t)(r->dmac[4] << 8 | r->dmac[5]);
+	f[L_SMAC_HI].value.u16 = (uint16_t)(r->smac[0] << 8 | r->smac[1]);
+	f[L_SMAC_LO].value.u32 = be32_at(r->smac + 2);
+	f[L_DMAC_HI].mask_range.u32 = (r->has & VB_RULE_ETHER_DST) ? UINT32_MAX : 0;
+	f[L_DMAC_LO].mask_range.u16 = (r->has & VB_RULE_ETHER_DST) ? UINT16_MAX : 0;
+	f[L_SMAC_HI].mask_range.u16 = (r->has & VB_RULE_ETHER_SRC) ? UINT16_MAX : 0;
+	f[L_SMAC_LO].mask_range.u32 = (r->has & VB_RULE_ETHER_SRC) ? UINT32_MAX : 0;
+	/* IPv4: source and destination in addr[0], addr[1]; IPv6: addr[0-3], addr[4-7]. */
+	set_prefix(&f[L_A0], r->src, (r->has & VB_RULE_SRC) ? r->src_len : 0, v6 ? 4 : 1);
+	set_prefix(&f[v6 ? L_A4 : L_A1], r->dst, (r->has & VB_RULE_DST) ? r->dst_len : 0,
+		   v6 ? 4 : 1);
 }
 
 /* The fastest classify method this CPU and EAL's SIMD limit allow; its name. */
@@ -185,20 +272,31 @@ pick_alg(struct rte_acl_ctx *ctx)
 	return "default";
 }
 
-/* Build one context from every rule that applies to it; *ctx stays NULL without entries. */
+static const char *const kind_name[VB_POL_NB_KINDS] = {
+	[VB_POL_K_IP4] = "whole IPv4",
+	[VB_POL_K_IP6] = "whole IPv6",
+	[VB_POL_K_L2] = "non-IP",
+	[VB_POL_K_IP4_REST] = "other IPv4",
+	[VB_POL_K_IP6_REST] = "other IPv6",
+};
+
+/* Build the context of kind k from every rule that can match there; NULL without any. */
 static int
-build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, bool v6, unsigned int gen,
-	  const char **alg, char *err, size_t errlen)
+build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, unsigned int k,
+	  unsigned int gen, const char **alg, char *err, size_t errlen)
 {
-	const unsigned int nf = v6 ? F6_NUM : F4_NUM;
-	const size_t rsz = RTE_ACL_RULE_SZ(nf);
+	struct rte_acl_field f[L_NUM];
 	struct rte_acl_param prm = { 0 };
 	struct rte_acl_config cfg = { 0 };
-	unsigned int i, n = 0, w;
+	uint8_t map[FIELDS_MAX];
+	unsigned int i, j, n = 0, w, nf;
 	char name[RTE_ACL_NAMESIZE];
+	size_t rsz;
 	uint8_t *buf;
 	int ret;
 
+	nf = field_defs(kind_ctx[k].layout, cfg.defs, map);
+	rsz = RTE_ACL_RULE_SZ(nf);
 	buf = calloc((size_t)rules->nb * 2 + 1, rsz);
 	if (buf == NULL)
 		return vb_errf(err, errlen, "policy: out of memory for %u rules", rules->nb),
@@ -206,13 +304,15 @@ build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, bool v6, unsig
 	for (i = 0; i < rules->nb; i++) {
 		const struct vb_rule *r = &rules->rule[i];
 
-		if (r->family != 0 && (r->family == 6) != v6)
+		if (!rule_in_kind(r, k))
 			continue;
 		for (w = (r->has & VB_RULE_PORT) ? 1 : 0; w <= ((r->has & VB_RULE_PORT) ? 2u : 0u);
 		     w++) {
 			struct rte_acl_rule *e = (struct rte_acl_rule *)(buf + rsz * n++);
 
-			make_entry(e->field, r, v6, w);
+			make_entry(f, r, kind_ctx[k].v6, w);
+			for (j = 0; j < nf; j++)
+				e->field[j] = f[map[j]];
 			e->data.category_mask = 1;
 			e->data.priority = RTE_ACL_MAX_PRIORITY - i;
 			e->data.userdata = i + 1;
@@ -223,7 +323,7 @@ build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, bool v6, unsig
 		free(buf);
 		return 0;
 	}
-	snprintf(name, sizeof(name), "vb_pol%c_%u", v6 ? '6' : '4', gen);
+	snprintf(name, sizeof(name), "vb_pol%c_%u", kind_ctx[k].tag, gen);
 	prm.name = name;
 	prm.socket_id = (int)rte_socket_id();
 	prm.rule_size = (uint32_t)rsz;
@@ -239,14 +339,13 @@ build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, bool v6, unsig
 	if (ret == 0) {
 		cfg.num_categories = 1;
 		cfg.num_fields = nf;
-		field_defs(cfg.defs, v6);
 		ret = rte_acl_build(*ctx, &cfg);
 	}
 	if (ret != 0) {
 		rte_acl_free(*ctx);
 		*ctx = NULL;
-		return vb_errf(err, errlen, "policy: building the IPv%c rule set failed: %s",
-			       v6 ? '6' : '4', strerror(-ret)), ret;
+		return vb_errf(err, errlen, "policy: building the rules for %s frames failed: %s",
+			       kind_name[k], strerror(-ret)), ret;
 	}
 	*alg = pick_alg(*ctx);
 	return 0;
@@ -269,29 +368,28 @@ vb_policy_build(const struct vb_rules *rules, const uint32_t *slots, uint32_t df
 	static unsigned int gen;	/* main lcore only: rte_acl wants unique names */
 	struct vb_policy *pol;
 	size_t before = heap_used();
-	unsigned int i;
+	unsigned int i, k;
 	int ret;
 
 	pol = rte_zmalloc("vb_policy", sizeof(*pol), RTE_CACHE_LINE_SIZE);
 	if (pol == NULL)
 		goto nomem;
-	pol->rule = rte_zmalloc("vb_policy_rules", sizeof(*pol->rule) * (rules->nb + 1),
-				RTE_CACHE_LINE_SIZE);
-	if (pol->rule == NULL)
+	pol->verdict = rte_zmalloc("vb_policy_rules", sizeof(*pol->verdict) * (rules->nb + 1),
+				   RTE_CACHE_LINE_SIZE);
+	if (pol->verdict == NULL)
 		goto nomem;
 	pol->nb_rules = rules->nb;
-	pol->dflt = (struct vb_pol_verdict){ .slot = dflt_slot, .number = 0,
-					     .action = rules->default_action };
+	pol->verdict[0] = (struct vb_pol_verdict){ .slot = dflt_slot, .number = 0,
+						   .action = rules->default_action };
 	pol->prot = (struct vb_pol_verdict){ .slot = prot_slot, .number = 0,
 					     .action = VB_POL_PERMIT };
 	for (i = 0; i < rules->nb; i++)
-		pol->rule[i] = (struct vb_pol_verdict){ .slot = slots[i],
+		pol->verdict[i + 1] = (struct vb_pol_verdict){ .slot = slots[i],
 			.number = (uint16_t)(i + 1), .action = rules->rule[i].action };
 	pol->alg = "none";
 	gen++;
-	ret = build_ctx(&pol->ctx4, rules, false, gen, &pol->alg, err, errlen);
-	if (ret == 0)
-		ret = build_ctx(&pol->ctx6, rules, true, gen, &pol->alg, err, errlen);
+	for (k = 0, ret = 0; k < VB_POL_NB_KINDS && ret == 0; k++)
+		ret = build_ctx(&pol->ctx[k], rules, k, gen, &pol->alg, err, errlen);
 	if (ret != 0) {
 		vb_policy_free(pol);
 		rte_errno = -ret;
@@ -309,58 +407,83 @@ nomem:
 void
 vb_policy_free(struct vb_policy *pol)
 {
+	unsigned int k;
+
 	if (pol == NULL)
 		return;
-	rte_acl_free(pol->ctx4);
-	rte_acl_free(pol->ctx6);
-	rte_free(pol->rule);
+	for (k = 0; k < VB_POL_NB_KINDS; k++)
+		rte_acl_free(pol->ctx[k]);
+	rte_free(pol->verdict);
 	rte_free(pol);
 }
 
-/* Every frame's verdict: one rte_acl_classify per context for the whole burst. */
+/*
+ * The verdicts of n frames of kind k whose keys are data[] (frame at[j] of the burst, or j
+ * when at is NULL): one rte_acl_classify for all of them.
+ */
+static inline void
+judge_kind(const struct vb_policy *pol, unsigned int k, const uint8_t **data, unsigned int n,
+	   const uint16_t *at, const struct vb_pol_verdict **out)
+{
+	uint32_t res[VB_MAX_BURST];
+	unsigned int j;
+
+	if (pol->ctx[k] != NULL)
+		rte_acl_classify(pol->ctx[k], data, res, n, 1);
+	else
+		memset(res, 0, sizeof(res[0]) * n);
+	for (j = 0; j < n; j++)
+		out[at != NULL ? at[j] : j] = &pol->verdict[res[j]];
+	if (k < VB_POL_K_L2)
+		return;
+	/* ARP, ND, link-local that no rule named: never the default. */
+	for (j = 0; j < n; j++) {
+		const struct vb_pol_key *key = (const struct vb_pol_key *)data[j];
+
+		if (res[j] == 0 && (key->cls & RTE_BE16(VB_POL_CLS_PROTECTED)))
+			out[at != NULL ? at[j] : j] = &pol->prot;
+	}
+}
+
+/*
+ * Every frame's verdict: its key read, then one rte_acl_classify per kind of frame in the
+ * burst. Bursts are mostly of one kind (whole IPv4 frames): those are classified in place.
+ */
 static inline void
 judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, uint16_t in_port,
       const struct vb_pol_verdict **out)
 {
 	struct vb_pol_key key[VB_MAX_BURST];
-	const uint8_t *d4[VB_MAX_BURST], *d6[VB_MAX_BURST];
-	uint32_t r4[VB_MAX_BURST], r6[VB_MAX_BURST], res[VB_MAX_BURST];
-	uint16_t i4[VB_MAX_BURST], i6[VB_MAX_BURST];
-	uint16_t n4 = 0, n6 = 0, i;
+	const uint8_t *data[VB_MAX_BURST];
+	uint8_t kind[VB_MAX_BURST];
+	uint16_t at[VB_MAX_BURST];
+	unsigned int i, k, n, seen = 0;
 
+	if (unlikely(nb == 0))
+		return;
 	for (i = 0; i < nb; i++) {
 		const struct rte_mbuf *m = pkts[i];
 
-		if (vb_pol_key_read(&key[i], rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-				    in_port)) {
-			d6[n6] = (const uint8_t *)&key[i];
-			i6[n6++] = i;
-		} else {
-			d4[n4] = (const uint8_t *)&key[i];
-			i4[n4++] = i;
-		}
+		k = vb_pol_key_read(&key[i], rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+				    in_port);
+		kind[i] = (uint8_t)k;
+		seen |= 1u << k;
+		data[i] = (const uint8_t *)&key[i];
 	}
-	/* One classify per context per burst: the tries walk several frames at once. */
-	if (n4 != 0 && pol->ctx4 != NULL)
-		rte_acl_classify(pol->ctx4, d4, r4, n4, 1);
-	else
-		memset(r4, 0, sizeof(r4[0]) * n4);
-	if (n6 != 0 && pol->ctx6 != NULL)
-		rte_acl_classify(pol->ctx6, d6, r6, n6, 1);
-	else
-		memset(r6, 0, sizeof(r6[0]) * n6);
-	/* cppcheck cannot see that the first loop filled i4[0..n4) and i6[0..n6). */
-	for (i = 0; i < n4; i++)
-		res[i4[i]] = r4[i];	/* cppcheck-suppress uninitvar */
-	for (i = 0; i < n6; i++)
-		res[i6[i]] = r6[i];	/* cppcheck-suppress uninitvar */
-	for (i = 0; i < nb; i++) {
-		if (res[i] != 0)
-			out[i] = &pol->rule[res[i] - 1];
-		else if (key[i].cls & rte_cpu_to_be_16(VB_POL_CLS_PROTECTED))
-			out[i] = &pol->prot;	/* ARP, ND, link-local: never the default */
-		else
-			out[i] = &pol->dflt;
+	if (likely((seen & (seen - 1)) == 0)) {
+		judge_kind(pol, (unsigned int)__builtin_ctz(seen), data, nb, NULL, out);
+		return;
+	}
+	for (k = 0; k < VB_POL_NB_KINDS; k++) {
+		if (!(seen & (1u << k)))
+			continue;
+		for (i = 0, n = 0; i < nb; i++) {
+			if (kind[i] == k) {
+				data[n] = (const uint8_t *)&key[i];
+				at[n++] = (uint16_t)i;
+			}
+		}
+		judge_kind(pol, k, data, n, at, out);
 	}
 }
 
@@ -372,7 +495,7 @@ vb_policy_judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint1
 }
 
 static inline void
-count_run(struct vb_pol_ctrs *c, uint16_t frames, uint64_t bytes, uint64_t now)
+count_run(struct vb_pol_ctrs *c, unsigned int frames, uint64_t bytes, uint64_t now)
 {
 	vb_ctr_add(&c->frames, frames);
 	vb_ctr_add(&c->bytes, bytes);
@@ -387,24 +510,25 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 	const struct vb_pol_verdict *v[VB_MAX_BURST];
 	struct rte_mbuf *gone[VB_MAX_BURST];
 	const struct vb_pol_verdict *run = NULL;
-	uint16_t i, kept = 0, nb_gone = 0, nb_denied = 0, run_frames = 0;
+	unsigned int i, kept = 0, nb_gone = 0, nb_denied = 0, run_frames = 0;
 	uint64_t denied_bytes = 0, run_bytes = 0;
 
 	judge(pol, pkts, nb, in_port, v);
 	/* Frames of a burst mostly share a verdict: count runs, one store per run. */
 	for (i = 0; i < nb; i++) {
+		const struct vb_pol_verdict *vi = v[i];
 		struct rte_mbuf *m = pkts[i];
 
-		if (run == NULL || v[i] != run) {
+		if (run == NULL || vi != run) {
 			if (run != NULL)
 				count_run(&ctrs[run->slot], run_frames, run_bytes, now);
-			run = v[i];
+			run = vi;
 			run_frames = 0;
 			run_bytes = 0;
 		}
 		run_frames++;
 		run_bytes += m->pkt_len;
-		if (v[i]->action == VB_POL_PERMIT) {
+		if (likely(vi->action == VB_POL_PERMIT)) {
 			pkts[kept++] = m;
 			continue;
 		}
@@ -413,7 +537,7 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 		if (smp->ring != NULL)
 			vb_sample_put_tag(smp->ring, now, VB_CLS_POLICY |
 					  (mode == VB_POL_MODE_SHADOW ? VB_CLS_SHADOW : 0),
-					  v[i]->number, smp->bridge_port, smp->queue,
+					  vi->number, smp->bridge_port, smp->queue,
 					  rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 					  m->pkt_len);
 		if (mode == VB_POL_MODE_SHADOW)
@@ -425,7 +549,7 @@ vb_policy_burst(const struct vb_policy *pol, unsigned int mode, struct rte_mbuf 
 		count_run(&ctrs[run->slot], run_frames, run_bytes, now);
 	if (nb_gone != 0)
 		rte_pktmbuf_free_bulk(gone, nb_gone);
-	res->denied = nb_denied;
+	res->denied = (uint16_t)nb_denied;
 	res->denied_bytes = denied_bytes;
-	return kept;
+	return (uint16_t)kept;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer harness: arbitrary bytes as a policy rules file for vb_rules_parse_buf(), and
- * the same bytes as a frame for the policy's key reader (vb_pol_key_read).
+ * the same bytes as a frame for the policy's key readers (vb_pol_key_read, and the full one
+ * it leaves all but whole IP frames to).
  * Checks beyond "no crash, no sanitizer report": an error always comes with a message that
  * names the file; a success leaves every rule inside what the grammar allows (ranges in
  * order and in bounds, prefixes no longer than the family's address, a known action, a
- * port `in` names that is a bridge port), and the key never claims fields the frame lacks.
+ * port `in` names that is a bridge port), the key never claims fields the frame lacks, and
+ * both readers write the same key.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -50,7 +52,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct vb_pol_port ports[] = { { "net_null0", 3 }, { "eth1", 7 } };
-	struct vb_pol_key k;
+	struct vb_pol_key k, full;
+	unsigned int kind, kind_full;
 	struct vb_rules r;
 	char err[512];
 	unsigned int i;
@@ -76,11 +79,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		return 0;
 	memcpy(copy, data, size);
-	vb_pol_key_read(&k, copy, (uint32_t)size, 3);
+	kind = vb_pol_key_read(&k, copy, (uint32_t)size, 3);
+	kind_full = vb_pol_key_read_full(&full, copy, (uint32_t)size, 3);
 	if (size < 14 && !(rte_be_to_cpu_16(k.cls) & VB_POL_CLS_RUNT))
 		FAIL("a %zu-byte frame with a header\n", size);
-	if ((rte_be_to_cpu_16(k.cls) & VB_POL_CLS_NO_L3) && (k.proto != 0 || k.src[0] != 0))
+	if ((rte_be_to_cpu_16(k.cls) & VB_POL_CLS_NO_L3) && (k.proto != 0 || k.addr[0] != 0))
 		FAIL("L3 fields without an L3 header\n");
+	/* The fast reader: the full one's key, and its kind but for whole IP frames (cls 0). */
+	if (memcmp(&k, &full, sizeof(k)) != 0)
+		FAIL("the two key readers differ\n");
+	if (kind == VB_POL_K_IP4 ? kind_full != VB_POL_K_IP4_REST || full.cls != 0 :
+	    kind == VB_POL_K_IP6 ? kind_full != VB_POL_K_IP6_REST || full.cls != 0 :
+	    kind != kind_full)
+		FAIL("kind %u, the full reader's %u\n", kind, kind_full);
 	free(copy);
 	return 0;
 }

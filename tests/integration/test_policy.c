@@ -598,6 +598,7 @@ test_oracle(void)
 	static struct orule o[16];
 	static struct frame fr[FRAMES];
 	unsigned int s, i, j, nb_rules, frames = 0, denied = 0, by_rule = 0, prot = 0;
+	unsigned int kinds[VB_POL_NB_KINDS] = { 0 };
 
 	compile_protected();
 	for (s = 0; s < SETS; s++) {
@@ -636,8 +637,10 @@ test_oracle(void)
 				const struct frame *f = &fr[i + j];
 				uint8_t p = protected_kinds(f);
 				unsigned int want = 0, k;
+				struct vb_pol_key key;
 				uint8_t act;
 
+				kinds[vb_pol_key_read(&key, f->b, f->len, port)]++;
 				for (k = 0; k < nb_rules; k++)
 					if ((o[k].in < 0 || o[k].in == port) &&
 					    (p & ~o[k].named) == 0 && rule_matches(&o[k], f))
@@ -684,6 +687,12 @@ test_oracle(void)
 	CHECK(by_rule > frames / 5 && denied > frames / 10 && prot > frames / 20,
 	      "the generator hardly exercises the rules: %u %u %u of %u", by_rule, denied, prot,
 	      frames);
+	/* Each rte_acl context of the policy judged many of them. */
+	printf("oracle: by context: whole IPv4 %u, whole IPv6 %u, non-IP %u, other IPv4 %u, "
+	       "other IPv6 %u\n", kinds[VB_POL_K_IP4], kinds[VB_POL_K_IP6], kinds[VB_POL_K_L2],
+	       kinds[VB_POL_K_IP4_REST], kinds[VB_POL_K_IP6_REST]);
+	for (i = 0; i < VB_POL_NB_KINDS; i++)
+		CHECK(kinds[i] > frames / 50, "only %u frames of kind %u", kinds[i], i);
 }
 
 /* The rules as written, on frames whose verdict is stated here. */

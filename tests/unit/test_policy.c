@@ -262,6 +262,34 @@ be(uint16_t v)
 	return rte_be_to_cpu_16(v);
 }
 
+/*
+ * Both key readers on one frame: the same key, and the same kind but for whole IP frames,
+ * which only vb_pol_key_read() sends to their own contexts (and for which cls is 0).
+ * Returns vb_pol_key_read()'s kind.
+ */
+static unsigned int
+read_key(struct vb_pol_key *k, const uint8_t *f, uint32_t len, uint16_t port)
+{
+	static const unsigned int rest[VB_POL_NB_KINDS] = {
+		[VB_POL_K_IP4] = VB_POL_K_IP4_REST, [VB_POL_K_IP6] = VB_POL_K_IP6_REST,
+		[VB_POL_K_L2] = VB_POL_K_L2, [VB_POL_K_IP4_REST] = VB_POL_K_IP4_REST,
+		[VB_POL_K_IP6_REST] = VB_POL_K_IP6_REST,
+	};
+	struct vb_pol_key full;
+	unsigned int kind, kind_full;
+
+	memset(k, 0xa5, sizeof(*k));	/* what the fast reader leaves unwritten shows */
+	kind = vb_pol_key_read(k, f, len, port);
+	kind_full = vb_pol_key_read_full(&full, f, len, port);
+	CHECK(kind < VB_POL_NB_KINDS && rest[kind] == kind_full,
+	      "%u bytes: kind %u, the full reader's %u", len, kind, kind_full);
+	CHECK(memcmp(k, &full, sizeof(full)) == 0, "%u bytes: the two readers' keys differ",
+	      len);
+	CHECK(kind >= VB_POL_K_L2 || full.cls == 0, "%u bytes: a whole IP frame with cls %#x",
+	      len, be(full.cls));
+	return kind;
+}
+
 static void
 test_keys(void)
 {
@@ -282,17 +310,21 @@ test_keys(void)
 		put16(&f, 1234); put16(&f, 23);
 		memset(f.b + f.len, 0, 16);
 		f.len += 16;
-		CHECK(!vb_pol_key_read(&k, f.b, f.len, 7), "IPv4 read as IPv6");
+		CHECK(read_key(&k, f.b, f.len, 7) == VB_POL_K_IP4, "tags %u: not a whole IPv4 frame",
+		      tags);
 		CHECK(k.proto == 6 && be(k.sport) == 1234 && be(k.dport) == 23 &&
 		      be(k.etype) == 0x0800 && be(k.in_port) == 7 && be(k.cls) == 0,
 		      "tags %u: proto %u ports %u %u etype %#x cls %#x", tags, k.proto,
 		      be(k.sport), be(k.dport), be(k.etype), be(k.cls));
 		CHECK(be(k.vlan) == (tags ? 30 : 0xffff), "tags %u: vlan %u", tags, be(k.vlan));
-		CHECK(rte_be_to_cpu_32(k.src[0]) == 0xc6120001 &&
-		      rte_be_to_cpu_32(k.dst[0]) == 0xc6130001, "addresses");
-		/* Every cut length: flagged, never read beyond. */
+		CHECK(rte_be_to_cpu_32(k.addr[0]) == 0xc6120001 &&
+		      rte_be_to_cpu_32(k.addr[1]) == 0xc6130001 && k.addr[2] == 0, "addresses");
+		/* Every cut length: flagged, never read beyond; whole from 4 bytes of TCP on. */
 		for (cut = 0; cut < f.len; cut++) {
-			vb_pol_key_read(&k, f.b, cut, 7);
+			unsigned int kind = read_key(&k, f.b, cut, 7);
+
+			CHECK((kind == VB_POL_K_IP4) == (cut >= 14 + 4 * tags + 28),
+			      "cut %u tags %u: kind %u", cut, tags, kind);
 			if (cut < 14 || (tags != 0 && cut < 18))
 				CHECK(be(k.cls) & VB_POL_CLS_RUNT, "cut %u tags %u: cls %#x", cut,
 				      tags, be(k.cls));
@@ -312,7 +344,7 @@ test_keys(void)
 		/* A later fragment: no ports. */
 		f.b[14 + 4 * tags + 6] = 0x00;
 		f.b[14 + 4 * tags + 7] = 0x10;
-		vb_pol_key_read(&k, f.b, f.len, 7);
+		CHECK(read_key(&k, f.b, f.len, 7) == VB_POL_K_IP4_REST, "later fragment: kind");
 		CHECK(be(k.cls) == VB_POL_CLS_NO_L4 && k.sport == 0 && k.proto == 6,
 		      "later fragment: cls %#x sport %u", be(k.cls), be(k.sport));
 	}
@@ -324,29 +356,80 @@ test_keys(void)
 	put8(&f, 44); put8(&f, 0); put16(&f, 0); put16(&f, 0); put16(&f, 0);	/* hop-by-hop */
 	put8(&f, 58); put8(&f, 0); put16(&f, 0x0001); put16(&f, 0); put16(&f, 1); /* frag */
 	put8(&f, 135); put8(&f, 0); put16(&f, 0);
-	CHECK(vb_pol_key_read(&k, f.b, f.len, 0), "IPv6 not seen");
+	CHECK(read_key(&k, f.b, f.len, 0) == VB_POL_K_IP6_REST, "IPv6 ND: kind");
 	CHECK(k.proto == 58 && be(k.sport) == 135 && be(k.cls) == VB_POL_CLS_ND &&
-	      k.dst[0] == rte_cpu_to_be_32(0x20010db8), "IPv6 ND: proto %u type %u cls %#x",
+	      k.addr[4] == rte_cpu_to_be_32(0x20010db8), "IPv6 ND: proto %u type %u cls %#x",
 	      k.proto, be(k.sport), be(k.cls));
 	/* The same as a later fragment: no type, not ND. */
 	f.b[18 + 40 + 8 + 3] = 0x08;
-	vb_pol_key_read(&k, f.b, f.len, 0);
+	CHECK(read_key(&k, f.b, f.len, 0) == VB_POL_K_IP6_REST, "later IPv6 fragment: kind");
 	CHECK(be(k.cls) == VB_POL_CLS_NO_L4 && k.proto == 58, "later IPv6 fragment: cls %#x",
 	      be(k.cls));
+
+	/* Whole IPv6 frames: TCP, and ICMPv6 echo behind a destination-options header. */
+	for (tags = 0; tags <= 2; tags++) {
+		unsigned int l3 = 14 + 4 * tags;
+
+		eth(&f, MAC_A, tags, 0x86dd);
+		put16(&f, 0x6000); put16(&f, 0); put16(&f, 20); put8(&f, 6); put8(&f, 64);
+		putn(&f, ip6hdr_tail, 32);
+		put16(&f, 40000); put16(&f, 22);
+		memset(f.b + f.len, 0, 16);
+		f.len += 16;
+		for (cut = 0; cut <= f.len; cut++) {
+			unsigned int kind = read_key(&k, f.b, cut, 1);
+
+			CHECK((kind == VB_POL_K_IP6) == (cut >= l3 + 44), "IPv6 cut %u tags %u: kind %u",
+			      cut, tags, kind);
+		}
+		CHECK(k.proto == 6 && be(k.sport) == 40000 && be(k.dport) == 22 &&
+		      k.addr[0] == rte_cpu_to_be_32(0x20010db8) && k.addr[7] == rte_cpu_to_be_32(2) &&
+		      be(k.vlan) == (tags ? 30 : 0xffff) && be(k.in_port) == 1,
+		      "IPv6 TCP tags %u: proto %u ports %u %u", tags, k.proto, be(k.sport),
+		      be(k.dport));
+		f.b[l3 + 6] = 60;	/* destination options, then ICMPv6 echo request */
+		memmove(f.b + l3 + 48, f.b + l3 + 40, 20);
+		memset(f.b + l3 + 40, 0, 8);
+		f.b[l3 + 40] = 58;
+		f.b[l3 + 48] = 128;
+		f.b[l3 + 49] = 0;
+		f.len += 8;
+		CHECK(read_key(&k, f.b, f.len, 1) == VB_POL_K_IP6 && k.proto == 58 &&
+		      be(k.sport) == 128 && be(k.dport) == 0, "ICMPv6 echo: proto %u type %u",
+		      k.proto, be(k.sport));
+		f.b[l3 + 48] = 136;	/* a neighbour advertisement: protected, not whole */
+		CHECK(read_key(&k, f.b, f.len, 1) == VB_POL_K_IP6_REST &&
+		      be(k.cls) == VB_POL_CLS_ND, "NA: cls %#x", be(k.cls));
+	}
+	/* IPv4 ICMP, GRE, and TCP to the link-local group (not whole: cls says so). */
+	eth(&f, MAC_A, 0, 0x0800);
+	put8(&f, 0x45); put8(&f, 0); put16(&f, 28); put16(&f, 1); put16(&f, 0x4000);
+	put8(&f, 64); put8(&f, 1); put16(&f, 0);
+	put8(&f, 198); put8(&f, 18); put8(&f, 0); put8(&f, 1);
+	put8(&f, 198); put8(&f, 19); put8(&f, 0); put8(&f, 1);
+	put8(&f, 8); put8(&f, 0); put16(&f, 0);
+	CHECK(read_key(&k, f.b, f.len, 2) == VB_POL_K_IP4 && be(k.sport) == 8 && k.dport == 0,
+	      "ICMP echo: type %u", be(k.sport));
+	f.b[23] = 47;
+	CHECK(read_key(&k, f.b, f.len, 2) == VB_POL_K_IP4 && k.proto == 47 && k.sport == 0,
+	      "GRE: proto %u sport %u", k.proto, be(k.sport));
+	memcpy(f.b, LLDP, 6);
+	f.b[23] = 6;
+	CHECK(read_key(&k, f.b, f.len, 2) == VB_POL_K_IP4_REST &&
+	      be(k.cls) == VB_POL_CLS_LINKLOCAL, "TCP to 01:80:c2:00:00:0e: cls %#x", be(k.cls));
 
 	/* ARP behind QinQ, LLDP: protected kinds. */
 	eth(&f, MAC_A, 2, 0x0806);
 	memset(f.b + f.len, 0, 28);
 	f.len += 28;
-	vb_pol_key_read(&k, f.b, f.len, 0);
+	CHECK(read_key(&k, f.b, f.len, 0) == VB_POL_K_L2, "QinQ ARP: kind");
 	CHECK(be(k.cls) & VB_POL_CLS_ARP && be(k.vlan) == 30 && be(k.etype) == 0x0806,
 	      "QinQ ARP: cls %#x vlan %u", be(k.cls), be(k.vlan));
 	eth(&f, LLDP, 0, 0x88cc);
 	f.len += 20;
-	vb_pol_key_read(&k, f.b, f.len, 0);
+	CHECK(read_key(&k, f.b, f.len, 0) == VB_POL_K_L2, "LLDP: kind");
 	CHECK(be(k.cls) & VB_POL_CLS_LINKLOCAL, "LLDP: cls %#x", be(k.cls));
-	CHECK(rte_be_to_cpu_32(k.dmac_hi) == 0x0180c200 && be(k.dmac_lo) == 0x000e &&
-	      be(k.smac_lo) == 0x0066, "macs");
+	CHECK(memcmp(k.dmac, LLDP, 6) == 0 && memcmp(k.smac, MAC_A, 6) == 0, "macs");
 }
 
 int
