@@ -131,8 +131,7 @@ struct vb_pol_key {
 	uint16_t dport;		/* ICMP: code */
 	uint16_t vlan;		/* outer VID, 0xffff untagged */
 	uint16_t in_port;	/* ethdev port id */
-	uint8_t dmac[6];	/* as in the frame, so that one copy reads both */
-	uint8_t smac[6];
+	uint8_t mac[12];	/* destination, source: as in the frame (one copy) */
 	uint16_t cls;		/* VB_POL_CLS_* */
 	uint16_t etype;		/* after up to two VLAN tags */
 };

@@ -140,7 +140,7 @@ vb_pol_key_read_full(struct vb_pol_key *k, const uint8_t *f, uint32_t len, uint1
 		k->cls = rte_cpu_to_be_16(VB_POL_CLS_RUNT | VB_POL_CLS_NO_L3 | VB_POL_CLS_NO_L4);
 		return VB_POL_K_L2;
 	}
-	memcpy(k->dmac, f, 12);		/* and smac */
+	memcpy(k->mac, f, 12);
 	if (vb_pol_is_linklocal(f))
 		cls |= VB_POL_CLS_LINKLOCAL;
 	et = vb_pol_rd16(f + 12);
@@ -238,7 +238,7 @@ vb_pol_key_finish(struct vb_pol_key *k, const uint8_t *f, uint32_t l4, uint8_t p
 	}
 	k->vlan = vlan;
 	k->in_port = vb_pol_be16(in_port);
-	memcpy(k->dmac, f, 12);		/* and smac */
+	memcpy(k->mac, f, 12);
 	k->cls = 0;
 	k->etype = et;
 }

@@ -429,7 +429,7 @@ test_keys(void)
 	f.len += 20;
 	CHECK(read_key(&k, f.b, f.len, 0) == VB_POL_K_L2, "LLDP: kind");
 	CHECK(be(k.cls) & VB_POL_CLS_LINKLOCAL, "LLDP: cls %#x", be(k.cls));
-	CHECK(memcmp(k.dmac, LLDP, 6) == 0 && memcmp(k.smac, MAC_A, 6) == 0, "macs");
+	CHECK(memcmp(k.mac, LLDP, 6) == 0 && memcmp(k.mac + 6, MAC_A, 6) == 0, "macs");
 }
 
 int
