@@ -29,12 +29,12 @@ usage(FILE *f, const char *prog)
 		"Views (one at a time; the default is a summary with rates over 1 s):\n"
 		"  -j, --json               the same data as JSON (schema: docs/vbridge-stat.md)\n"
 		"  -P, --prometheus         Prometheus text exposition (vbridge_* metrics)\n"
-		"  -d, --diagnose           plain-language findings with their evidence\n"
+		"  -d, --diagnose           plain-language findings with their evidence (--json)\n"
 		"  -w, --watch[=SECONDS]    refresh every SECONDS (default 1) with per-second\n"
 		"                           rates, until Ctrl-C; with --json, one JSON object a line\n"
 		"  -m, --macs               the MAC table: where each MAC was last seen, its moves\n"
-		"  -R, --rules              the policy: each rule's hits, bytes, last hit (--json)\n"
 		"                           (most moves first); with --json, as JSON\n"
+		"  -R, --rules              the policy: each rule's hits, bytes, last hit (--json)\n"
 		"  -s, --samples            the sampled frames (ARP, ND, reflections, moves ...),\n"
 		"                           one line each; with --json, one JSON object a line\n"
 		"  -p, --pcapng FILE        write the samples to a pcapng file (- for stdout) with\n"
@@ -256,10 +256,10 @@ vb_stat_parse_opts(int argc, char **argv, struct vb_stat_opts *o)
 			argv[optind]);
 		return -1;
 	}
-	if (views > 1 || (o->json && (o->view == VB_STAT_VIEW_PROMETHEUS || o->view == VB_STAT_VIEW_DIAGNOSE))) {
+	if (views > 1 || (o->json && o->view == VB_STAT_VIEW_PROMETHEUS)) {
 		fprintf(stderr, "vbridge-stat: --json, --prometheus, --diagnose, --macs, "
 			"--samples and --listen are separate views: give one (--json also goes with "
-			"--macs and --samples)\n");
+			"--diagnose, --macs, --samples and --rules)\n");
 		return -1;
 	}
 	if (o->listen && (o->json || o->watch || o->follow || o->count != 0 || !o->rates)) {

@@ -1069,6 +1069,30 @@ json_tables(struct json *j, const struct vb_stat_snap *snap)
 	j_close(j, '}');
 }
 
+/* "findings": [ ... ], as --json and --diagnose --json give them. */
+static void
+json_findings(struct json *j, const struct vb_stat_findings *findings)
+{
+	unsigned int i;
+
+	j_open(j, "findings", '[');
+	for (i = 0; i < findings->n; i++) {
+		const struct vb_stat_finding *fd = &findings->f[i];
+
+		j_open(j, NULL, '{');
+		j_str(j, "severity", vb_stat_severity_name(fd->severity));
+		j_str(j, "code", fd->code);
+		if (fd->port[0] != '\0')
+			j_str(j, "port", fd->port);
+		else
+			j_null(j, "port");
+		j_str(j, "text", fd->text);
+		j_str(j, "evidence", fd->evidence);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
 int
 vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		   const struct vb_stat_delta *delta, const struct vb_stat_findings *findings)
@@ -1131,22 +1155,31 @@ vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 	j_ctrs(&j, vb_mirror_ctr_desc, VB_MIRROR_CTRS, &snap->mirror);
 	j_close(&j, '}');
 
-	j_open(&j, "findings", '[');
-	for (i = 0; i < findings->n; i++) {
-		const struct vb_stat_finding *fd = &findings->f[i];
+	json_findings(&j, findings);
+	j_close(&j, '}');
+	fputc('\n', f);
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
 
-		j_open(&j, NULL, '{');
-		j_str(&j, "severity", vb_stat_severity_name(fd->severity));
-		j_str(&j, "code", fd->code);
-		if (fd->port[0] != '\0')
-			j_str(&j, "port", fd->port);
-		else
-			j_null(&j, "port");
-		j_str(&j, "text", fd->text);
-		j_str(&j, "evidence", fd->evidence);
-		j_close(&j, '}');
-	}
-	j_close(&j, ']');
+int
+vb_stat_print_findings_json(FILE *f, const struct vb_stat_snap *snap,
+			    const struct vb_stat_delta *delta,
+			    const struct vb_stat_findings *findings)
+{
+	struct json j = { .f = f, .pretty = true, .depth = -1 };
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "schema", VB_STAT_SCHEMA);
+	j_str(&j, "view", "diagnose");
+	j_u64(&j, "time_unix_ns", snap->unix_ns);
+	if (delta != NULL)
+		j_double(&j, "interval_s", delta->interval_s, 3);
+	else
+		j_null(&j, "interval_s");
+	j_int(&j, "pid", snap->pid);
+	j_u64(&j, "not_shown", findings->dropped);
+	json_findings(&j, findings);
 	j_close(&j, '}');
 	fputc('\n', f);
 	fflush(f);

@@ -342,6 +342,11 @@ int vb_stat_print_watch(FILE *f, bool tty, unsigned int width, const struct vb_s
 			const struct vb_stat_delta *delta);
 int vb_stat_print_json(FILE *f, bool pretty, const struct vb_stat_snap *snap,
 		       const struct vb_stat_delta *delta, const struct vb_stat_findings *findings);
+/* --diagnose --json: {"schema", "view": "diagnose", "time_unix_ns", "interval_s", "pid",
+ * "not_shown", "findings": [...]} (the findings as --json has them). */
+int vb_stat_print_findings_json(FILE *f, const struct vb_stat_snap *snap,
+				const struct vb_stat_delta *delta,
+				const struct vb_stat_findings *findings);
 int vb_stat_print_prometheus(FILE *f, const struct vb_stat_snap *snap);
 /* No vbridge to read: vbridge_up 0, after the reason as a comment (--listen's answer). */
 int vb_stat_print_prometheus_down(FILE *f, const char *reason);

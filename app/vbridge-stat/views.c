@@ -47,6 +47,8 @@ print_view(const struct vb_stat_opts *o, const struct vb_shm *shm, const struct 
 		return vb_stat_print_prometheus(stdout, snap);
 	case VB_STAT_VIEW_DIAGNOSE:
 		diagnose_all(shm, snap, delta, smp, &findings);
+		if (o->json)
+			return vb_stat_print_findings_json(stdout, snap, delta, &findings);
 		return vb_stat_print_findings(stdout, vb_layout_width(STDOUT_FILENO), snap, delta,
 					      &findings);
 	case VB_STAT_VIEW_SUMMARY:

@@ -36,7 +36,7 @@ expect 2 "separate views" --json --prometheus
 expect 2 "--watch goes with" --watch --diagnose
 expect 2 "not a path" --file-prefix ../x
 expect 2 "--follow goes with" --follow
-expect 2 "separate views" --json --diagnose
+expect 2 "separate views" --json --prometheus --diagnose
 expect 2 "separate views" --macs --samples
 expect 2 "not JSON" --pcapng x.pcapng --json
 expect 2 "--watch does not go with" --samples --watch
@@ -249,8 +249,15 @@ else
 	fail "--prometheus: exit $?: $(cat "$tmp/prom.err")"
 fi
 
-# --diagnose on healthy traffic
+# --diagnose on healthy traffic, and as JSON
 expect 0 "No problems seen" --file-prefix "$prefix" --diagnose --interval 0.5
+check
+out=$(timeout 20 "${S[@]}" --diagnose --json --interval 0.3 2>&1)
+python3 -c 'import json, sys
+j = json.loads(sys.argv[1])
+assert j["schema"] == "vbridge-stat/1" and j["view"] == "diagnose" and j["findings"] == []
+assert 0 < j["interval_s"] < 1 and j["pid"] == int(sys.argv[2]), j' "$out" "$vpid" ||
+	fail "--diagnose --json: $out"
 
 # --macs, --samples: nothing learnt or sampled from net_null's all-zero unicast frames
 expect 0 "0 MACs live of" --file-prefix "$prefix" --macs

@@ -9,7 +9,8 @@
 #    wrapped: a joined line longer than the pane is a wrapped one);
 #  - each view shows what it is for (a port, a rate, the policy's finding, a sample, a
 #    rule's text), so that a view printing nothing fails;
-#  - and, piped, --json carries the policy's finding (policy_drops_neighbours).
+#  - and, piped, --json and --diagnose --json carry the policy's finding
+#    (policy_drops_neighbours).
 # Usage: test_terminal.sh PATH/TO/vbridge PATH/TO/vbridge-stat
 set -u
 source "$(dirname "$0")/../../scripts/lib.sh"
@@ -44,15 +45,18 @@ if ! vb_wait_ready "$tmp/v.err" "$vpid" 15; then
 fi
 S="$stat --file-prefix $prefix"
 
-# --json, piped: the policy's finding is one of its findings
-check
-timeout 20 $S --json -i 0.3 >"$tmp/json" 2>"$tmp/json.err"
-python3 - "$tmp/json" <<'EOF' || fail "--json: no policy_drops_neighbours finding: $(head -c 300 "$tmp/json")"
+# --json and --diagnose --json, piped: the policy's finding is one of their findings
+for view in --json "--diagnose --json"; do
+	check
+	timeout 20 $S $view -i 0.3 >"$tmp/json" 2>"$tmp/json.err"
+	python3 - "$tmp/json" <<'EOF' ||
 import json, sys
 j = json.load(open(sys.argv[1]))
 f = [x for x in j["findings"] if x["code"] == "policy_drops_neighbours"]
 assert len(f) == 1 and f[0]["severity"] == "warning" and "'deny arp' drops ARP" in f[0]["text"], f
 EOF
+		fail "$view: no policy_drops_neighbours finding: $(head -c 300 "$tmp/json")"
+done
 
 # pane NAME WIDTH COMMAND: run COMMAND in a new WIDTHx50 pane until it ends; its whole output
 # (history included), wrapped lines joined, in $tmp/NAME.WIDTH
