@@ -1600,8 +1600,9 @@ print_macs_text(FILE *f, unsigned int width, const struct vb_stat_snap *snap,
 		max = RTE_MIN(max, MACS_PORT_COL);
 		vb_layout_names(full, snap->nb_ports, max, names);
 	} else {
+		/* from the snapshot itself: clang-analyzer does not tie nb_ports to full[]'s */
 		for (i = 0; i < snap->nb_ports; i++)
-			snprintf(names[i], sizeof(names[i]), "%s", full[i]);
+			snprintf(names[i], sizeof(names[i]), "%s", snap->port[i].name);
 	}
 	fprintf(f, "%-17s %5s  %-*s %6s %14s\n", "MAC", "VLAN", (int)max,
 		max >= 17 ? "last seen on port" : "port", "moves", "last seen");
