@@ -278,24 +278,88 @@ struct cls_work {
 	uint64_t dup_h;		/* duplicate-table hash; valid when DUP_KEYED */
 	uint64_t src_key;	/* MAC-table keys, VB_MAC_NO_KEY: none */
 	uint64_t dst_key;
-	uint32_t f;
+	uint32_t f;		/* VB_CLS_* of the bytes, DUP_KEYED, MAC_REPEAT */
+	uint32_t kinds;		/* arp kind << RUN_ARP_SHIFT | nd kind << RUN_ND_SHIFT */
 };
 
 /* Frames per chunk: bounds the stack and the bucket prefetches in flight (3 per frame). */
 #define CLS_CHUNK	16
 
-/* cls_work.f bit (above the VB_CLS_* ones): the frame goes to the duplicate table. */
+/* cls_work.f bits (above the VB_CLS_* ones): the frame goes to the duplicate table; */
 #define DUP_KEYED	(1u << 31)
+/* its MAC keys are the previous frame's, so the MAC table would say the same (see below). */
+#define MAC_REPEAT	(1u << 30)
+
+/* The MAC table's bits are the classifier's, shifted: one shift and an or per frame. */
+#define MAC_FLAG_SHIFT	11
+_Static_assert(VB_MAC_MOVED << MAC_FLAG_SHIFT == VB_CLS_MAC_MOVED &&
+	       VB_MAC_WOULD_FILTER << MAC_FLAG_SHIFT == VB_CLS_WOULD_FILTER,
+	       "MAC table bits map onto the flags by a shift");
 
 /*
- * Pass 1 over a chunk: parse, count what the bytes say, compute every table key and start
- * loading its bucket. Nothing waits for a bucket here; pass 2 finds them in cache.
+ * A frame's counters are a function of its flags and kinds (its "signature"); a burst is
+ * counted by runs of equal signatures, one add per counter per run: a storm is one run.
+ */
+#define RUN_FLAGS_MASK	0xffffu
+#define RUN_ARP_SHIFT	16
+#define RUN_ND_SHIFT	20
+_Static_assert(VB_CLS_SHADOW <= RUN_FLAGS_MASK && VB_ARP_KINDS <= 16 && VB_ND_KINDS <= 16,
+	       "a signature holds the flags and both kinds");
+
+/* Count n frames of signature sig into ctx->ctrs. */
+static void
+count_run(const struct vb_cls_ctx *ctx, uint32_t sig, uint64_t n)
+{
+	struct vb_cls_ctrs *k = ctx->ctrs;
+	unsigned int arp = (sig >> RUN_ARP_SHIFT) & 0xf, nd = (sig >> RUN_ND_SHIFT) & 0xf;
+
+	if (sig & VB_CLS_BCAST)
+		vb_ctr_add(&k->bcast, n);
+	if (sig & VB_CLS_MCAST)
+		vb_ctr_add(&k->mcast, n);
+	if (sig & VB_CLS_TAGGED)
+		vb_ctr_add(&k->tagged, n);
+	if (sig & VB_CLS_QINQ)
+		vb_ctr_add(&k->qinq, n);
+	if (sig & VB_CLS_MALFORMED)
+		vb_ctr_add(&k->malformed, n);
+	if (arp != VB_ARP_NONE)
+		vb_ctr_add(&k->v[VB_CLS_CTR_arp_request + arp - VB_ARP_REQUEST], n);
+	if (nd != VB_ND_NONE)
+		vb_ctr_add(&k->v[VB_CLS_CTR_nd_rs + nd - VB_ND_RS], n);
+	if (sig & VB_CLS_DUPLICATE)
+		vb_ctr_add(&k->duplicate, n);
+	if (sig & VB_CLS_REFLECTED)
+		vb_ctr_add(&k->reflected, n);
+	if (sig & VB_CLS_LOOPED)
+		vb_ctr_add(&k->looped, n);
+	if (sig & VB_CLS_MAC_MOVED)
+		vb_ctr_add(&k->mac_moves, n);
+	if (sig & VB_CLS_WOULD_FILTER)
+		vb_ctr_add(&k->would_be_filtered, n);
+	if ((sig & ctx->sample_mask) != 0 && ctx->samples != NULL)
+		vb_ctr_add(&k->samples, n);
+}
+
+/* The MAC keys of the frame before, carried from chunk to chunk of one burst. */
+struct mac_prev {
+	uint64_t src_key;
+	uint64_t dst_key;
+};
+
+/*
+ * Pass 1 over a chunk: parse, compute every table key and start loading its bucket. Nothing
+ * waits for a bucket here; pass 2 finds them in cache.
+ *
+ * MAC_REPEAT: a frame with the same source and destination keys as the frame just before it
+ * (a storm from one host, a flow) finds the table as that frame left it at the same `now`:
+ * its source is then steady on this port (no move, nothing written) and its destination
+ * lookup gives the same answer. Pass 2 reuses that answer without touching the table.
  */
 static inline void
 chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
-	    struct cls_work *w)
+	    struct cls_work *w, struct mac_prev *prev)
 {
-	struct vb_cls_ctrs *k = ctx->ctrs;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -305,22 +369,6 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 		uint32_t f;
 
 		f = parse_frame(frame, len, &c, false);
-		if (f != 0) {
-			if (f & VB_CLS_BCAST)
-				vb_cls_ctr_inc(&k->bcast);
-			if (f & VB_CLS_MCAST)
-				vb_cls_ctr_inc(&k->mcast);
-			if (f & VB_CLS_TAGGED)
-				vb_cls_ctr_inc(&k->tagged);
-			if (f & VB_CLS_QINQ)
-				vb_cls_ctr_inc(&k->qinq);
-			if (f & VB_CLS_MALFORMED)
-				vb_cls_ctr_inc(&k->malformed);
-			if (c.arp != VB_ARP_NONE)
-				vb_cls_ctr_inc(&k->v[VB_CLS_CTR_arp_request + c.arp - VB_ARP_REQUEST]);
-			if (c.nd != VB_ND_NONE)
-				vb_cls_ctr_inc(&k->v[VB_CLS_CTR_nd_rs + c.nd - VB_ND_RS]);
-		}
 		if ((f & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0 && len >= VB_ETH_HLEN &&
 		    ctx->duptab != NULL)
 			f |= DUP_KEYED;
@@ -333,7 +381,12 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 			w[i].src_key = VB_MAC_NO_KEY;
 			w[i].dst_key = VB_MAC_NO_KEY;
 		}
+		if (w[i].src_key == prev->src_key && w[i].dst_key == prev->dst_key)
+			f |= MAC_REPEAT;
+		prev->src_key = w[i].src_key;
+		prev->dst_key = w[i].dst_key;
 		w[i].f = f;
+		w[i].kinds = (uint32_t)c.arp << RUN_ARP_SHIFT | (uint32_t)c.nd << RUN_ND_SHIFT;
 	}
 	/*
 	 * The hashes in a loop of their own: independent CRC chains that the CPU runs side by
@@ -345,8 +398,10 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 						    pkts[i].pkt_len, ctx->rx_port, ctx->tx_port);
 			vb_duptab_prefetch(ctx->duptab, w[i].dup_h);
 		}
-		vb_mactab_prefetch(ctx->mactab, w[i].src_key);
-		vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
+		if ((w[i].f & MAC_REPEAT) == 0) {
+			vb_mactab_prefetch(ctx->mactab, w[i].src_key);
+			vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
+		}
 	}
 }
 
@@ -363,63 +418,57 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 	struct vb_cls_ctrs *k = ctx->ctrs;
 	struct cls_work w[CLS_CHUNK];
 	struct vb_tab_ctrs dev = { 0 }, mev = { 0 };
-	uint64_t suppressed = 0;
+	/* no frame before the first: both keys "none", for which the MAC table says 0 */
+	struct mac_prev prev = { VB_MAC_NO_KEY, VB_MAC_NO_KEY };
+	uint64_t suppressed = 0, run_n = 0;
+	uint32_t run_sig = 0, m = 0;
 	bool sample_open = ctx->samples != NULL;
 	unsigned int base, i, n;
 
 	for (base = 0; base < nb; base += n) {
 		n = RTE_MIN(nb - base, (unsigned int)CLS_CHUNK);
-		chunk_parse(ctx, pkts + base, n, w);
+		chunk_parse(ctx, pkts + base, n, w, &prev);
 		/* Pass 2: the tables, in frame order (each table sees the frames as they came). */
 		for (i = 0; i < n; i++) {
 			const struct vb_cls_pkt *pk = &pkts[base + i];
-			uint32_t f = w[i].f;
+			uint32_t f = w[i].f, sig;
 
-			if (f & DUP_KEYED) {
-				enum vb_dup_verdict v;
-
-				f &= ~DUP_KEYED;
-				v = vb_duptab_lookup(ctx->duptab, w[i].dup_h, pk->pkt_len, ctx->rx_port,
-						     ctx->tx_port, now, &dev);
-				f |= dup_flag[v];
-				if (v == VB_DUP_DUPLICATE)
-					vb_cls_ctr_inc(&k->duplicate);
-				else if (v == VB_DUP_REFLECTED)
-					vb_cls_ctr_inc(&k->reflected);
-				else if (v == VB_DUP_LOOPED)
-					vb_cls_ctr_inc(&k->looped);
-			}
-			if ((w[i].src_key & w[i].dst_key) != VB_MAC_NO_KEY) {
-				uint32_t m;
-
-				m = vb_mactab_lookup(ctx->mactab, w[i].dst_key, w[i].src_key, ctx->rx_port,
-						     now, &mev);
-				if (m & VB_MAC_MOVED) {
-					f |= VB_CLS_MAC_MOVED;
-					vb_cls_ctr_inc(&k->mac_moves);
-				}
-				if (m & VB_MAC_WOULD_FILTER) {
-					f |= VB_CLS_WOULD_FILTER;
-					vb_cls_ctr_inc(&k->would_be_filtered);
-				}
-			}
+			if (f & DUP_KEYED)
+				f |= dup_flag[vb_duptab_lookup(ctx->duptab, w[i].dup_h, pk->pkt_len,
+							       ctx->rx_port, ctx->tx_port, now,
+							       &dev)];
+			/* m: the MAC table's answer for this frame, or the last one's (MAC_REPEAT) */
+			if ((f & MAC_REPEAT) == 0)
+				m = (w[i].src_key & w[i].dst_key) == VB_MAC_NO_KEY ? 0 :
+				    vb_mactab_lookup(ctx->mactab, w[i].dst_key, w[i].src_key,
+						     ctx->rx_port, now, &mev);
+			else
+				m &= VB_MAC_WOULD_FILTER;
+			f = (f & ~(DUP_KEYED | MAC_REPEAT)) | m << MAC_FLAG_SHIFT;
 			/*
 			 * The token bucket refills with time only, and now is the burst's: once it
 			 * refuses, it refuses the rest of the burst, which is then counted as
 			 * suppressed without a call and without a look at the frame.
 			 */
-			if ((f & ctx->sample_mask) != 0 && ctx->samples != NULL) {
-				vb_cls_ctr_inc(&k->samples);
-				if (sample_open)
-					sample_open = vb_sample_put(ctx->samples, now, f, ctx->rx_port,
-								    ctx->rx_queue, pk->data, pk->len,
-								    pk->pkt_len);
-				else
-					suppressed++;
+			if ((f & ctx->sample_mask) != 0 && sample_open)
+				sample_open = vb_sample_put(ctx->samples, now, f, ctx->rx_port,
+							    ctx->rx_queue, pk->data, pk->len,
+							    pk->pkt_len);
+			else if ((f & ctx->sample_mask) != 0 && ctx->samples != NULL)
+				suppressed++;
+			sig = f | w[i].kinds;
+			if (sig != run_sig) {
+				if (run_n != 0)
+					count_run(ctx, run_sig, run_n);
+				run_sig = sig;
+				run_n = 0;
 			}
+			run_n++;
 			flags[base + i] = f;
 		}
 	}
+	if (run_n != 0 && run_sig != 0)
+		count_run(ctx, run_sig, run_n);
 	add_tab_ctrs(&k->dup_inserts, &k->dup_evictions, &k->dup_torn, &dev);
 	add_tab_ctrs(&k->mac_inserts, &k->mac_evictions, &k->mac_torn, &mev);
 	if (suppressed != 0)

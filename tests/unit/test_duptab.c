@@ -222,6 +222,30 @@ test_torn(void)
 	free(t);
 }
 
+/*
+ * The key whose tag and length bits are all zero (a hash whose high half is 0, a length of 0
+ * mod 2^16) is the one that an empty way's zero words match: it must still be a plain new
+ * entry, not a torn one, and its copies must be recognised.
+ */
+static void
+test_zero_key(void)
+{
+	void *t = table_new(VB_DUPTAB_WAYS, VB_DUPTAB_DEF_HASH_LEN, WINDOW);
+	struct vb_tab_ctrs ev = { 0 };
+	enum vb_dup_verdict v[3];
+
+	v[0] = vb_duptab_check_hashed(t, 0, 0, 0, 1, T0, &ev);
+	v[1] = vb_duptab_check_hashed(t, 0, 0, 0, 1, T0 + US(10), &ev);
+	v[2] = vb_duptab_check_hashed(t, 0, 65536, 1, 0, T0 + US(20), &ev);
+	CHECK(v[0] == VB_DUP_NEW && v[1] == VB_DUP_DUPLICATE && v[2] == VB_DUP_REFLECTED,
+	      "zero key: saw %s %s %s, expected new duplicate reflected",
+	      vb_dup_verdict_name(v[0]), vb_dup_verdict_name(v[1]), vb_dup_verdict_name(v[2]));
+	CHECK(ev.torn == 0 && ev.inserts == 1 && ev.evictions == 0,
+	      "zero key: torn %" PRIu64 " inserts %" PRIu64 " evictions %" PRIu64
+	      ", expected 0 1 0", ev.torn, ev.inserts, ev.evictions);
+	free(t);
+}
+
 static void
 test_init(void)
 {
@@ -406,6 +430,7 @@ main(void)
 	test_sequences();
 	test_full();
 	test_torn();
+	test_zero_key();
 	test_threads();
 	if (failures != 0) {
 		printf("test_duptab: %d failure(s)\n", failures);
