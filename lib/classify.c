@@ -278,17 +278,15 @@ struct cls_work {
 	uint64_t dup_h;		/* duplicate-table hash; valid when DUP_KEYED */
 	uint64_t src_key;	/* MAC-table keys, VB_MAC_NO_KEY: none */
 	uint64_t dst_key;
-	uint32_t f;		/* VB_CLS_* of the bytes, DUP_KEYED, MAC_REPEAT */
+	uint32_t f;		/* VB_CLS_* of the bytes, DUP_KEYED */
 	uint32_t kinds;		/* arp kind << RUN_ARP_SHIFT | nd kind << RUN_ND_SHIFT */
 };
 
 /* Frames per chunk: bounds the stack and the bucket prefetches in flight (3 per frame). */
 #define CLS_CHUNK	16
 
-/* cls_work.f bits (above the VB_CLS_* ones): the frame goes to the duplicate table; */
+/* cls_work.f bit (above the VB_CLS_* ones): the frame goes to the duplicate table. */
 #define DUP_KEYED	(1u << 31)
-/* its MAC keys are the previous frame's, so the MAC table would say the same (see below). */
-#define MAC_REPEAT	(1u << 30)
 
 /* The MAC table's bits are the classifier's, shifted: one shift and an or per frame. */
 #define MAC_FLAG_SHIFT	11
@@ -341,24 +339,13 @@ count_run(const struct vb_cls_ctx *ctx, uint32_t sig, uint64_t n)
 		vb_ctr_add(&k->samples, n);
 }
 
-/* The MAC keys of the frame before, carried from chunk to chunk of one burst. */
-struct mac_prev {
-	uint64_t src_key;
-	uint64_t dst_key;
-};
-
 /*
  * Pass 1 over a chunk: parse, compute every table key and start loading its bucket. Nothing
  * waits for a bucket here; pass 2 finds them in cache.
- *
- * MAC_REPEAT: a frame with the same source and destination keys as the frame just before it
- * (a storm from one host, a flow) finds the table as that frame left it at the same `now`:
- * its source is then steady on this port (no move, nothing written) and its destination
- * lookup gives the same answer. Pass 2 reuses that answer without touching the table.
  */
 static inline void
 chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
-	    struct cls_work *w, struct mac_prev *prev)
+	    struct cls_work *w)
 {
 	unsigned int i;
 
@@ -381,10 +368,6 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 			w[i].src_key = VB_MAC_NO_KEY;
 			w[i].dst_key = VB_MAC_NO_KEY;
 		}
-		if (w[i].src_key == prev->src_key && w[i].dst_key == prev->dst_key)
-			f |= MAC_REPEAT;
-		prev->src_key = w[i].src_key;
-		prev->dst_key = w[i].dst_key;
 		w[i].f = f;
 		w[i].kinds = (uint32_t)c.arp << RUN_ARP_SHIFT | (uint32_t)c.nd << RUN_ND_SHIFT;
 	}
@@ -398,10 +381,8 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 						    pkts[i].pkt_len, ctx->rx_port, ctx->tx_port);
 			vb_duptab_prefetch(ctx->duptab, w[i].dup_h);
 		}
-		if ((w[i].f & MAC_REPEAT) == 0) {
-			vb_mactab_prefetch(ctx->mactab, w[i].src_key);
-			vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
-		}
+		vb_mactab_prefetch(ctx->mactab, w[i].src_key);
+		vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
 	}
 }
 
@@ -418,8 +399,8 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 	struct vb_cls_ctrs *k = ctx->ctrs;
 	struct cls_work w[CLS_CHUNK];
 	struct vb_tab_ctrs dev = { 0 }, mev = { 0 };
-	/* no frame before the first: both keys "none", for which the MAC table says 0 */
-	struct mac_prev prev = { VB_MAC_NO_KEY, VB_MAC_NO_KEY };
+	/* the MAC keys of the frame before; before the first, "none", for which m is 0 */
+	uint64_t prev_src = VB_MAC_NO_KEY, prev_dst = VB_MAC_NO_KEY;
 	uint64_t suppressed = 0, run_n = 0;
 	uint32_t run_sig = 0, m = 0;
 	bool sample_open = ctx->samples != NULL;
@@ -427,7 +408,7 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 
 	for (base = 0; base < nb; base += n) {
 		n = RTE_MIN(nb - base, (unsigned int)CLS_CHUNK);
-		chunk_parse(ctx, pkts + base, n, w, &prev);
+		chunk_parse(ctx, pkts + base, n, w);
 		/* Pass 2: the tables, in frame order (each table sees the frames as they came). */
 		for (i = 0; i < n; i++) {
 			const struct vb_cls_pkt *pk = &pkts[base + i];
@@ -437,14 +418,23 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 				f |= dup_flag[vb_duptab_lookup(ctx->duptab, w[i].dup_h, pk->pkt_len,
 							       ctx->rx_port, ctx->tx_port, now,
 							       &dev)];
-			/* m: the MAC table's answer for this frame, or the last one's (MAC_REPEAT) */
-			if ((f & MAC_REPEAT) == 0)
+			/*
+			 * m: the MAC table's answer. A frame with the same keys as the frame just
+			 * before it (a storm from one host, a flow) finds the table as that frame
+			 * left it at the same `now`: its source is steady on this port (no move,
+			 * nothing written) and its destination's answer is the same, so the table
+			 * is not asked again.
+			 */
+			if (w[i].src_key != prev_src || w[i].dst_key != prev_dst) {
 				m = (w[i].src_key & w[i].dst_key) == VB_MAC_NO_KEY ? 0 :
 				    vb_mactab_lookup(ctx->mactab, w[i].dst_key, w[i].src_key,
 						     ctx->rx_port, now, &mev);
-			else
+				prev_src = w[i].src_key;
+				prev_dst = w[i].dst_key;
+			} else {
 				m &= VB_MAC_WOULD_FILTER;
-			f = (f & ~(DUP_KEYED | MAC_REPEAT)) | m << MAC_FLAG_SHIFT;
+			}
+			f = (f & ~DUP_KEYED) | m << MAC_FLAG_SHIFT;
 			/*
 			 * The token bucket refills with time only, and now is the burst's: once it
 			 * refuses, it refuses the rest of the burst, which is then counted as

@@ -61,10 +61,8 @@ dup_ents_of(void *mem)
 }
 
 /*
- * How much a way is worth replacing: an empty way most, then the one seen longest ago (an
- * expired one before any live one). Its age as a signed 48-bit difference: a time slightly
- * ahead (another lcore's later TSC) is younger than now, never "very old". Three
- * instructions and no branch per way (the age's shifts drop the check bits).
+ * A way's claim to be replaced by a new key: an empty way's is the highest, else its age as
+ * a signed 48-bit difference (the shifts drop the check bits): no branch per way.
  */
 #define DUP_SCORE_EMPTY	INT64_MAX
 
@@ -137,28 +135,44 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 		}
 	} else {
 		/*
-		 * A new key takes an empty way, else the one seen longest ago (an expired one
-		 * when there is one: no detection is lost then). The time of
+		 * A new key takes an empty way, else an expired one, else the oldest. The time of
 		 * an entry is trusted without its check here: a torn entry can only be evicted a
 		 * little early or late, and it gives no verdict, since its key did not match.
 		 */
 		const uint64_t now_hi = now << 16;
-		int64_t s[VB_DUPTAB_WAYS], best;
+		const int64_t win = (int64_t)window;
+		int64_t s0, s1, s2, s3, b01, b23;
+		unsigned int v01, v23;
 
-		s[0] = dup_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now_hi);
-		s[1] = dup_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now_hi);
-		s[2] = dup_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now_hi);
-		s[3] = dup_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now_hi);
-		/* the first of the highest: a tournament, without a loop-carried branch */
-		victim = s[1] > s[0];
-		best = s[victim];
-		if (RTE_MAX(s[2], s[3]) > best) {
-			victim = 2 + (s[3] > s[2]);
-			best = s[victim];
+		_Static_assert(VB_DUPTAB_WAYS == 4, "the victim is chosen among four ways");
+		s0 = dup_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now_hi);
+		s1 = dup_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now_hi);
+		s2 = dup_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now_hi);
+		s3 = dup_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now_hi);
+		/* the first of the highest, by a tournament of pairs */
+		v01 = s1 > s0;
+		b01 = v01 ? s1 : s0;
+		v23 = s3 > s2;
+		b23 = v23 ? s3 : s2;
+		if (b23 > b01) {
+			victim = 2 + v23;
+			b01 = b23;
+		} else {
+			victim = v01;
+		}
+		if (unlikely(b01 > win) && b01 != DUP_SCORE_EMPTY) {
+			/* no empty way: the first expired one, all expired ones being alike */
+			victim = (unsigned int)__builtin_ctz((unsigned int)(s0 > win) |
+							     (unsigned int)(s1 > win) << 1 |
+							     (unsigned int)(s2 > win) << 2 |
+							     (unsigned int)(s3 > win) << 3);
+		} else if (unlikely(b01 <= 0)) {
+			/* every entry of age 0 (or ahead, counted as 0): the first */
+			victim = 0;
 		}
 		ev->inserts++;
-		/* a live entry (not empty, not expired) lost: its frame's copies go unseen */
-		if (best <= (int64_t)window)
+		/* a live entry lost: its frame's copies go unseen */
+		if (b01 <= win)
 			ev->evictions++;
 	}
 	w0 = key | (uint64_t)rx_port << 8 | cross;
