@@ -17,6 +17,18 @@
 #define IPV6_HLEN		40
 #define IPPROTO_ICMPV6_		58
 
+/* vb_cls_fast's table: the four EtherTypes in four different slots (a collision would drop one) */
+_Static_assert(VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_ARP)) != VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_VLAN)) &&
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_ARP)) != VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ)) &&
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_ARP)) !=
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ_OLD)) &&
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_VLAN)) != VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ)) &&
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_VLAN)) !=
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ_OLD)) &&
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ)) !=
+	       VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ_OLD)),
+	       "the slow EtherTypes hash to four slots");
+
 /* The chain indexes the kind counters by kind: the lists must stay in the enums' order. */
 _Static_assert(VB_CLS_CTR_arp_malformed - VB_CLS_CTR_arp_request ==
 	       VB_ARP_MALFORMED - VB_ARP_REQUEST, "ARP counters follow enum vb_arp_kind");

@@ -160,6 +160,23 @@ vb_cls_ctr_inc(uint64_t *ctr)
 }
 
 /*
+ * The four EtherTypes that send a unicast frame to the slow path (ARP and the three TPIDs),
+ * as the frame holds them (network order), each in its own slot of a perfect hash: one
+ * multiply, one load and one compare per frame instead of four compares. The multiplier was
+ * searched so that the four values fall in four slots in either byte order (asserted where
+ * the table is used, lib/classify.c).
+ */
+#define VB_CLS_ET_MUL		0x645b2361u
+#define VB_CLS_ET_SLOT(raw)	((uint32_t)(uint16_t)(raw) * VB_CLS_ET_MUL >> 30)
+
+static const uint16_t vb_cls_slow_et[4] = {
+	[VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_ARP))] = RTE_BE16(VB_ETYPE_ARP),
+	[VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_VLAN))] = RTE_BE16(VB_ETYPE_VLAN),
+	[VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ))] = RTE_BE16(VB_ETYPE_QINQ),
+	[VB_CLS_ET_SLOT(RTE_BE16(VB_ETYPE_QINQ_OLD))] = RTE_BE16(VB_ETYPE_QINQ_OLD),
+};
+
+/*
  * Fast-path test: true when the frame is "plain" (at least an Ethernet header, unicast
  * destination, EtherType neither ARP nor a VLAN TPID) and needs no further look.
  * Reads bytes 0 and 12..13 only, and only when len >= 14.
@@ -171,9 +188,8 @@ vb_cls_fast(const uint8_t *frame, uint32_t len)
 
 	if (unlikely(len < VB_ETH_HLEN) || (frame[0] & 1) != 0)
 		return false;
-	et = (uint16_t)(frame[VB_ETH_TYPE_OFF] << 8 | frame[VB_ETH_TYPE_OFF + 1]);
-	return et != VB_ETYPE_ARP && et != VB_ETYPE_VLAN && et != VB_ETYPE_QINQ &&
-	       et != VB_ETYPE_QINQ_OLD;
+	memcpy(&et, frame + VB_ETH_TYPE_OFF, sizeof(et));	/* network order */
+	return vb_cls_slow_et[VB_CLS_ET_SLOT(et)] != et;
 }
 
 /*

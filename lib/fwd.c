@@ -160,6 +160,25 @@ path_flush(struct vb_path *p)
 }
 
 /*
+ * The fast path of one frame of a burst: a plain frame is done; any other is added to slow[]
+ * (its index to slow_idx[]) for vb_cls_burst_slow. Returns the frame's bytes.
+ */
+static inline uint32_t
+fast_or_collect(const struct rte_mbuf *m, int i, bool all_slow, struct vb_cls_pkt *slow,
+		uint8_t *slow_idx, unsigned int *nb_slow)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (unlikely(all_slow) || unlikely(!vb_cls_fast(frame, m->data_len))) {
+		slow[*nb_slow] = (struct vb_cls_pkt){
+			.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
+		};
+		slow_idx[(*nb_slow)++] = (uint8_t)i;
+	}
+	return m->pkt_len;
+}
+
+/*
  * Let the classifier read every frame of a burst (it never changes one): the fast path over
  * the whole burst first, fetching headers a few frames ahead, collecting the frames it cannot
  * settle; then those at once (vb_cls_burst_slow), so their table lookups overlap. Frames that
@@ -186,20 +205,13 @@ classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t 
 
 	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (i = 0; i < nb; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-
-		if (i + PREFETCH_AHEAD < nb)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		bytes += m->pkt_len;
-		if (unlikely(all_slow) || unlikely(!vb_cls_fast(frame, m->data_len))) {
-			slow[nb_slow] = (struct vb_cls_pkt){
-				.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
-			};
-			slow_idx[nb_slow++] = (uint8_t)i;
-		}
+	/* two loops, so that the frames with a frame to fetch ahead test nothing for it */
+	for (i = 0; i + PREFETCH_AHEAD < nb; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
 	}
+	for (; i < nb; i++)
+		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
 	if (nb_slow != 0)
 		vb_cls_burst_slow(cls, slow, nb_slow, now, flags);
 	if (unlikely(sample_filter != NULL)) {

@@ -754,11 +754,42 @@ test_burst_equivalence(void)
 	printf("classify: %u frames, bursts equal to one by one\n", N);
 }
 
+/*
+ * The fast path's EtherType table against the rule it stands for, over every EtherType, a
+ * unicast and a group destination and the shortest lengths around the header's end.
+ */
+static void
+test_fast_all_etypes(void)
+{
+	uint8_t b[VB_ETH_HLEN] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2 };
+	uint32_t et, len, bad = 0;
+	unsigned int g;
+
+	for (g = 0; g < 2; g++) {
+		b[0] = g ? 0x03 : 0x02;
+		for (et = 0; et <= 0xffff; et++) {
+			b[12] = (uint8_t)(et >> 8);
+			b[13] = (uint8_t)et;
+			for (len = VB_ETH_HLEN - 1; len <= VB_ETH_HLEN; len++) {
+				bool want = len >= VB_ETH_HLEN && g == 0 && et != VB_ETYPE_ARP &&
+					    et != VB_ETYPE_VLAN && et != VB_ETYPE_QINQ &&
+					    et != VB_ETYPE_QINQ_OLD;
+
+				if (vb_cls_fast(b, len) != want && bad++ < 5)
+					printf("FAIL: fast path: EtherType 0x%04x group %u len %u saw %d, "
+					       "expected %d\n", et, g, len, !want, want);
+			}
+		}
+	}
+	CHECK(bad == 0, "fast path wrong for %u EtherType/destination/length cases", bad);
+}
+
 int
 main(void)
 {
 	guard_setup();
 	test_cases();
+	test_fast_all_etypes();
 	test_prefixes();
 	test_random();
 	test_names();
