@@ -1794,8 +1794,11 @@ print_samples_fitted(FILE *f, unsigned int width, const struct vb_stat_snap *sna
 			}
 			snprintf(t, sizeof(t), "%.18s", line + 11);
 		}
-		snprintf(first, sizeof(first), "%s %-*s %-*s", t, (int)pw,
-			 s->port < snap->nb_ports ? names[s->port] : "?", (int)rw, x.words);
+		/* pw and rw are bounded by the names and words (a cut is only ever spaces) */
+		if (snprintf(first, sizeof(first), "%s %-*s %-*s", t, (int)pw,
+			     s->port < snap->nb_ports ? names[s->port] : "?", (int)rw,
+			     x.words) >= (int)sizeof(first))
+			first[sizeof(first) - 1] = '\0';
 		snprintf(line, sizeof(line), "%s > %s %s", x.src, x.dst, x.summary);
 		if (shape != SAMPLE_TWO_LINES) {
 			fprintf(f, "%s %s\n", first, line);
