@@ -457,7 +457,8 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 	const uint8_t *data[VB_MAX_BURST];
 	uint8_t kind[VB_MAX_BURST];
 	uint16_t at[VB_MAX_BURST];
-	unsigned int i, k, n, seen = 0;
+	unsigned int n[VB_POL_NB_KINDS], first[VB_POL_NB_KINDS], next[VB_POL_NB_KINDS];
+	unsigned int i, k, seen = 0;
 
 	if (unlikely(nb == 0))
 		return;
@@ -474,17 +475,24 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 		judge_kind(pol, (unsigned int)__builtin_ctz(seen), data, nb, NULL, out);
 		return;
 	}
-	for (k = 0; k < VB_POL_NB_KINDS; k++) {
-		if (!(seen & (1u << k)))
-			continue;
-		for (i = 0, n = 0; i < nb; i++) {
-			if (kind[i] == k) {
-				data[n] = (const uint8_t *)&key[i];
-				at[n++] = (uint16_t)i;
-			}
-		}
-		judge_kind(pol, k, data, n, at, out);
+	/* Several kinds: sort the keys by kind in one pass, then one classify per kind. */
+	memset(n, 0, sizeof(n));
+	for (i = 0; i < nb; i++)
+		n[kind[i]]++;
+	for (k = 0, i = 0; k < VB_POL_NB_KINDS; k++) {
+		first[k] = i;
+		i += n[k];
 	}
+	memcpy(next, first, sizeof(next));
+	for (i = 0; i < nb; i++) {
+		unsigned int j = next[kind[i]]++;
+
+		data[j] = (const uint8_t *)&key[i];
+		at[j] = (uint16_t)i;
+	}
+	for (k = 0; k < VB_POL_NB_KINDS; k++)
+		if (n[k] != 0)
+			judge_kind(pol, k, data + first[k], n[k], at + first[k], out);
 }
 
 void

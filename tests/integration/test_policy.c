@@ -636,11 +636,16 @@ test_oracle(void)
 			for (j = 0; j < n; j++) {
 				const struct frame *f = &fr[i + j];
 				uint8_t p = protected_kinds(f);
+				const struct vb_pol_verdict *alone;
 				unsigned int want = 0, k;
 				struct vb_pol_key key;
 				uint8_t act;
 
 				kinds[vb_pol_key_read(&key, f->b, f->len, port)]++;
+				/* Alone, a frame takes the path of bursts of one kind. */
+				vb_policy_judge(pol, &m[j], 1, port, &alone);
+				CHECK(alone == v[j], "set %u frame %u: rule %u alone, %u in its burst",
+				      s, i + j, alone->number, v[j]->number);
 				for (k = 0; k < nb_rules; k++)
 					if ((o[k].in < 0 || o[k].in == port) &&
 					    (p & ~o[k].named) == 0 && rule_matches(&o[k], f))
