@@ -8,6 +8,7 @@
  * cycles are what a policy adds.
  *   bench_policy [EAL] -- [--rules N] [--mix uni64|mixed] [--bursts N]
  *   prints: result policy rules=N mix=M cycles_per_frame=C build_ms=B mem_kib=K alg=A
+ *   bench_policy --write-rules N     prints such a rules file (no EAL; scripts/bench.sh)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -125,6 +126,12 @@ main(int argc, char **argv)
 	char err[512], *text;
 	int n;
 
+	if (argc == 3 && strcmp(argv[1], "--write-rules") == 0) {
+		text = random_rules((unsigned int)atoi(argv[2]));
+		fputs(text, stdout);
+		free(text);
+		return 0;
+	}
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "bench_policy: EAL: %s\n", rte_strerror(rte_errno));

@@ -13,9 +13,12 @@
 #   --cases 1,3    only these cases: 1 ceiling (net_null, copy=0 and copy=1), 2 mixes
 #                  (net_ring loops), 3 classifier alone (TSC, callgrind), 4 latency,
 #                  5 memory, 6 ARP storm replayed by net_pcap, 7 virtio-user/vhost-user,
-#                  8 scaling (also --scaling)
+#                  8 scaling (also --scaling), 9 policy of 10/1,000/10,000 rules (--policy)
 #   --scaling      add case 8: 1, 2, 4, 8 workers on net_null pairs, each where the
 #                  machine has a CPU per worker and one for the main lcore, skipped otherwise
+#   --policy       add case 9 (about 12 runs per rep: keep --seconds short)
+# VB_BENCH_VBRIDGE=PATH runs that vbridge binary instead of build/'s (an older build, side by
+# side with this one in two runs); VB_BENCH_COMMIT names it in the table.
 # One DPDK poller at a time, on lcore 1 (-l 0,1), except case 7 (the vhost-user generator
 # on CPU 0, the bridge on CPU 1) and case 8; file prefixes vbbench_*, removed after.
 set -euo pipefail
@@ -34,7 +37,8 @@ while [ $# -gt 0 ]; do
 	--scaling) cases="$cases,8" ;;
 	--no-build) build=0 ;;
 	--no-write) write=0 ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--policy) cases="$cases,9" ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -58,9 +62,10 @@ if [ "$build" -eq 1 ]; then
 fi
 scripts/hugepages.sh 512
 
-VB=build/app/vbridge/vbridge
+VB=${VB_BENCH_VBRIDGE:-build/app/vbridge/vbridge}	# another build's, to compare two
 FWD=build/bench/bench_fwd
 CLS=build/bench/bench_classify
+POL=build/bench/bench_policy
 RATE=bench/ethdev_rate.py
 out=$(mktemp -d /tmp/vbbench.XXXXXX)
 res=$out/results.txt	# case|row|side|rep|value|command
@@ -349,6 +354,65 @@ if has_case 8; then
 		log "case 8: skipped $skipped worker(s): this machine has $ncpu CPUs"
 	fi
 fi
+# 9. The policy's cost in the whole bridge: vbridge without --policy, and with 10, 1,000 and
+#    10,000 random rules (bench_policy --write-rules: random prefixes and ports; nearly every
+#    frame misses them all and the default permits it), taking turns, on net_null copy=1 (its
+#    frames are zeros: not IP) and on net_pcap replaying uni64 and mixed frames (IPv4 TCP,
+#    IPv4 UDP, IPv6 TCP, ARP, 802.1Q IPv4 in turn). Added = policy minus none, per rep.
+if has_case 9; then
+	for n in 10 1000 10000; do $POL --write-rules $n > "$out/rules.$n"; done
+	python3 - "$out" <<-'EOF'
+		import struct, sys
+		def frame(i, kind):
+		    eth = bytes([2, 0, 0, 0, 0, i & 255, 2, 0, 0, 0, 0, 1])
+		    if kind == 3:	# ARP who-has
+		        f = eth + b"\x08\x06" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, 1) + bytes(20)
+		        return f + bytes(60 - len(f))
+		    if kind == 4:
+		        eth += b"\x81\x00" + struct.pack(">H", 10)
+		    sport, dport = 1024 + (i % 50000), 1 + (i * 7919) % 65535
+		    if kind == 2:	# IPv6 TCP, 2001:2::/48 (benchmarking addresses)
+		        src = bytes([0x20, 1, 0, 2] + [0] * 10 + [i >> 8 & 255, i & 255])
+		        dst = bytes([0x20, 1, 0, 2] + [0] * 11 + [1])
+		        l4 = struct.pack(">HHIIBBHHH", sport, dport, 0, 0, 0x50, 2, 0, 0, 0)
+		        return eth + b"\x86\xdd" + struct.pack(">IHBB", 0x60000000, len(l4), 6, 64) + src + dst + l4
+		    proto = 17 if kind == 1 else 6
+		    l4 = struct.pack(">HHHH", sport, dport, 8, 0) if proto == 17 else \
+		        struct.pack(">HHIIBBHHH", sport, dport, 0, 0, 0x50, 2, 0, 0, 0)
+		    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), i & 0xffff, 0, 64, proto, 0,
+		                     bytes([198, 18, i >> 8 & 255, i & 255]), bytes([198, 19, 0, 1]))
+		    f = eth + b"\x08\x00" + ip + l4
+		    return f + bytes(max(0, 60 - len(f)))
+		for mix in ("uni64", "mixed"):
+		    out = open("%s/%s.pcap" % (sys.argv[1], mix), "wb")
+		    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+		    for i in range(4096):
+		        f = frame(i, 0 if mix == "uni64" else i % 5)
+		        out.write(struct.pack("<IIII", 0, i, len(f), len(f)) + f)
+	EOF
+	traffics=(
+		"net_null copy=1|--vdev net_null0,copy=1 --vdev net_null1,copy=1"
+		"uni64, net_pcap|--vdev net_pcap0,rx_pcap=$out/uni64.pcap,infinite_rx=1 --vdev net_pcap1,rx_pcap=$out/uni64.pcap,infinite_rx=1"
+		"mixed, net_pcap|--vdev net_pcap0,rx_pcap=$out/mixed.pcap,infinite_rx=1 --vdev net_pcap1,rx_pcap=$out/mixed.pcap,infinite_rx=1"
+	)
+	for r in $(seq "$reps"); do
+		for t in "${traffics[@]}"; do
+			label=${t%%|*} ports=${t#*|}
+			if [ $((r % 2)) -eq 1 ]; then order="none 10 1000 10000"; else order="10000 1000 10 none"; fi
+			for pol in $order; do
+				opt=
+				[ "$pol" = none ] || opt="--policy $out/rules.$pol"
+				cmd="$VB -l 0,1 --no-pci $ports --file-prefix vbbench_vb $EAL_LOG -- --mbufs 32767 $opt"
+				v=$(sample_primary vbbench_vb $cmd) || true
+				record 9 "$label" "pol_$pol" "$r" "$v" "$cmd"
+				# "policy FILE: N rules, ..., rte_acl ALG, K KiB, built in U us"
+				[ "$pol" = none ] || sed -n "s/.*policy .*rte_acl \([a-z0-9]*\), \([0-9]*\) KiB, built in \([0-9]*\) us.*/$pol|\1|\2|\3/p" \
+					"$out/vbbench_vb.log" >> "$out/policy_build.txt"
+				log "case 9 run $r $label policy $pol: $v Mpps"
+			done
+		done
+	done
+fi
 echo "load_end|$(uptime_load)" >> "$out/meta"
 echo "busy_end|$(busy)" >> "$out/meta"
 
@@ -415,6 +479,41 @@ for case, title in titles:
           ". Mpps/CPU-s: frames forwarded per second of CPU time of the worker thread (what "
           "it does while it has its core; the machine is shared); cycles/frame = TSC Hz / "
           "that rate; wall: frames per second of the sampling interval. Median (min-max).")
+    print()
+pol = [k for k in rows if k[0] == "9"]
+if pol:
+    stat1 = lambda v: "%.1f (%.1f-%.1f)" % (statistics.median(v), min(v), max(v))
+    build = {}
+    for l in rd("policy_build.txt"):
+        n, alg, kib, us = l.split("|")
+        build.setdefault(n, []).append((alg, int(kib), int(us)))
+    print("### 9. Policy: random rules, nearly all missed, against no policy (vbridge, classifier on)")
+    print()
+    print("| traffic | rules | Mpps/CPU-s | cycles/frame | added cycles/frame (per pair) | Mpps wall | build | rte_acl memory | classify |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for k in pol:
+        sides = rows[k]
+        none = sides.get("pol_none", {})
+        for n in ("none", "10", "1000", "10000"):
+            d = sides.get("pol_" + n)
+            if not d:
+                continue
+            cyc = lambda x: hz / (x[1] * 1e6)
+            added = [cyc(d[r]) - cyc(none[r]) for r in d if r in none] if n != "none" else []
+            b = build.get(n, [])
+            print("| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |" % (
+                k[1], n, stat([x[1] for x in d.values()]),
+                statistics.median(cyc(x) for x in d.values()),
+                stat1(added) if added else "-",
+                stat([x[0] for x in d.values()]),
+                "%.0f ms" % statistics.median(x[2] / 1000 for x in b) if b else "-",
+                "%d KiB" % statistics.median(x[1] for x in b) if b else "-",
+                b[0][0] if b else "-"))
+    print()
+    print("cycles/frame = TSC Hz / frames per worker CPU-second; added: the policy's minus no "
+          "policy's, per pair of runs in the same rep. Build: parse and rte_acl build on the main "
+          "lcore at start (vbridge's log line); memory: the rte_malloc heap the rule set took. "
+          "Median (min-max).")
     print()
 if meta.get("scaling_skipped"):
     print("Scaling points skipped: %s (each needs a CPU per worker and one for the main lcore)."
