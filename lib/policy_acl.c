@@ -457,7 +457,7 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 	const uint8_t *data[VB_MAX_BURST];
 	uint8_t kind[VB_MAX_BURST];
 	uint16_t at[VB_MAX_BURST];
-	unsigned int n[VB_POL_NB_KINDS], first[VB_POL_NB_KINDS], next[VB_POL_NB_KINDS];
+	unsigned int n[VB_POL_NB_KINDS + 1], first[VB_POL_NB_KINDS], next[VB_POL_NB_KINDS];
 	unsigned int i, k, seen = 0;
 
 	if (unlikely(nb == 0))
@@ -467,26 +467,38 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 
 		k = vb_pol_key_read(&key[i], rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				    in_port);
+		data[i] = (const uint8_t *)&key[i];
+		/* No rule for its kind (ARP with IP rules only): judged here, not sorted. */
+		if (pol->ctx[k] == NULL) {
+			out[i] = k >= VB_POL_K_L2 &&
+				(key[i].cls & RTE_BE16(VB_POL_CLS_PROTECTED)) ? &pol->prot :
+				&pol->verdict[0];
+			k = VB_POL_NB_KINDS;
+		}
 		kind[i] = (uint8_t)k;
 		seen |= 1u << k;
-		data[i] = (const uint8_t *)&key[i];
 	}
-	if (likely((seen & (seen - 1)) == 0)) {
-		judge_kind(pol, (unsigned int)__builtin_ctz(seen), data, nb, NULL, out);
+	if (seen == 1u << VB_POL_NB_KINDS)
+		return;
+	if (likely(seen == 1u << kind[0])) {
+		judge_kind(pol, kind[0], data, nb, NULL, out);
 		return;
 	}
 	/* Several kinds: sort the keys by kind in one pass, then one classify per kind. */
 	memset(n, 0, sizeof(n));
 	for (i = 0; i < nb; i++)
-		n[kind[i]]++;
+		n[kind[i]]++;	/* n[VB_POL_NB_KINDS]: the judged ones */
 	for (k = 0, i = 0; k < VB_POL_NB_KINDS; k++) {
 		first[k] = i;
 		i += n[k];
 	}
 	memcpy(next, first, sizeof(next));
 	for (i = 0; i < nb; i++) {
-		unsigned int j = next[kind[i]]++;
+		unsigned int j;
 
+		if (kind[i] == VB_POL_NB_KINDS)
+			continue;
+		j = next[kind[i]]++;
 		data[j] = (const uint8_t *)&key[i];
 		at[j] = (uint16_t)i;
 	}
