@@ -328,10 +328,15 @@ vb_stat_print_rules_prometheus(FILE *f, const struct vb_shm *shm)
 			fam[k].type);
 		for (i = 0; i < r.n; i++) {
 			const struct vb_stat_rule *x = &r.r[i];
+			char rule[16];
 
-			fprintf(f, "%s{rule=\"%s%u\",line=\"%u\",action=\"%s\",text=\"", fam[k].name,
-				i + 1 == r.n ? "default" : "", i + 1 == r.n ? 0 : i + 1, x->e.line,
-				x->e.action ? "permit" : "deny");
+			/* The default is last; the rules are numbered as in the file. */
+			if (i + 1 == r.n)
+				snprintf(rule, sizeof(rule), "default");
+			else
+				snprintf(rule, sizeof(rule), "%u", i + 1);
+			fprintf(f, "%s{rule=\"%s\",line=\"%u\",action=\"%s\",text=\"", fam[k].name,
+				rule, x->e.line, x->e.action ? "permit" : "deny");
 			prom_label(f, x->e.text);
 			if (k == 0)
 				fprintf(f, "\"} %" PRIu64 "\n", x->c.frames);

@@ -210,7 +210,7 @@ check
 r1='vbridge_policy_rule_frames_total{rule="1",line="1",action="deny",text="deny tcp dport 23"} 0'
 r2='^vbridge_policy_rule_frames_total{rule="2",line="2",action="permit",text="permit any"} [1-9]'
 if ! grep -qxF "$r1" "$tmp/body" || ! grep -q "$r2" "$tmp/body" ||
-	! grep -q '^vbridge_policy_rule_bytes_total{rule="default0",' "$tmp/body" ||
+	! grep -q '^vbridge_policy_rule_bytes_total{rule="default",' "$tmp/body" ||
 	! grep -q '^vbridge_policy_reloads_total 0$' "$tmp/body"; then
 	fail "with a policy: the per-rule series are not served:"
 	grep '^vbridge_policy' "$tmp/body"
