@@ -81,6 +81,15 @@ is_tpid(uint16_t et)
 	return et == VB_ETYPE_VLAN || et == VB_ETYPE_QINQ || et == VB_ETYPE_QINQ_OLD;
 }
 
+static inline uint16_t
+load16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 static inline uint32_t
 load32(const uint8_t *p)
 {
@@ -111,7 +120,9 @@ parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out, bool full)
 	bool same;
 
 	out->flags |= VB_CLS_ARP;
-	if (n < ARP_BODY_LEN || be16(p) != 1 || be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4) {
+	/* htype 1, ptype 0x0800, hlen 6, plen 4: two loads and two compares, in frame order */
+	if (n < ARP_BODY_LEN || load32(p) != RTE_BE32(0x00010800) ||
+	    load16(p + 4) != RTE_BE16(0x0604)) {
 		out->arp = VB_ARP_MALFORMED;
 		out->flags |= VB_CLS_MALFORMED;
 		return;
@@ -387,14 +398,20 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 	 * The hashes in a loop of their own: independent CRC chains that the CPU runs side by
 	 * side, where one per parsed frame would wait for each chain's latency in turn.
 	 */
-	for (i = 0; i < n; i++) {
-		if (w[i].f & DUP_KEYED) {
-			w[i].dup_h = vb_duptab_hash(ctx->duptab, pkts[i].data, pkts[i].len,
-						    pkts[i].pkt_len, ctx->rx_port, ctx->tx_port);
-			vb_duptab_prefetch(ctx->duptab, w[i].dup_h);
+	{
+		/* the context in registers: the compiler cannot tell that w[] does not alias it */
+		const void *dup = ctx->duptab, *mac = ctx->mactab;
+		const uint8_t rx_port = ctx->rx_port, tx_port = ctx->tx_port;
+
+		for (i = 0; i < n; i++) {
+			if (w[i].f & DUP_KEYED) {
+				w[i].dup_h = vb_duptab_hash(dup, pkts[i].data, pkts[i].len,
+							    pkts[i].pkt_len, rx_port, tx_port);
+				vb_duptab_prefetch(dup, w[i].dup_h);
+			}
+			vb_mactab_prefetch(mac, w[i].src_key);
+			vb_mactab_prefetch(mac, w[i].dst_key);
 		}
-		vb_mactab_prefetch(ctx->mactab, w[i].src_key);
-		vb_mactab_prefetch(ctx->mactab, w[i].dst_key);
 	}
 }
 
