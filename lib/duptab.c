@@ -30,7 +30,7 @@ vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 size_t
 vb_duptab_mem_size(uint32_t entries)
 {
-	return sizeof(struct vb_duptab_hdr) + (size_t)entries * sizeof(struct vb_dup_ent);
+	return sizeof(struct vb_duptab_hdr) + (size_t)entries * sizeof(struct vb_way);
 }
 
 int
@@ -76,10 +76,10 @@ uint32_t
 vb_duptab_occupancy(const void *mem, uint64_t now)
 {
 	const struct vb_duptab_hdr *hdr = mem;
-	const struct vb_dup_ent *e;
+	const struct vb_way *e;
 	uint32_t i, n = 0, entries = vb_duptab_entries(mem);
 
-	e = (const struct vb_dup_ent *)((const uint8_t *)mem + sizeof(*hdr));
+	e = (const struct vb_way *)((const uint8_t *)mem + sizeof(*hdr));
 	for (i = 0; i < entries; i++) {
 		uint64_t w0 = __atomic_load_n(&e[i].w0, __ATOMIC_RELAXED);
 		uint64_t w1 = __atomic_load_n(&e[i].w1, __ATOMIC_RELAXED);

@@ -18,18 +18,14 @@
 
 #include <rte_branch_prediction.h>
 
+#include "bucket_dp.h"
 #include "duptab.h"
 
 #define VB_DUP_T48_MASK		((UINT64_C(1) << 48) - 1)
 #define VB_DUP_T48_HALF		(UINT64_C(1) << 47)
 
-struct vb_dup_ent {
-	uint64_t w0;
-	uint64_t w1;
-};
-
 _Static_assert(sizeof(struct vb_duptab_hdr) == 64, "header is one cache line");
-_Static_assert(sizeof(struct vb_dup_ent) * VB_DUPTAB_WAYS == 64, "bucket is one cache line");
+_Static_assert(VB_DUPTAB_WAYS == VB_BUCKET_WAYS, "a bucket of bucket_dp.h");
 
 /* 16 check bits over the key word and the time: a torn pair of words fails it. */
 static inline uint64_t
@@ -54,24 +50,20 @@ dup_ent_valid(uint64_t w0, uint64_t w1)
 	return (w0 | w1) != 0 && (w1 >> 48) == dup_ent_check(w0, w1 & VB_DUP_T48_MASK);
 }
 
-static inline struct vb_dup_ent *
+static inline struct vb_way *
 dup_ents_of(void *mem)
 {
-	return (struct vb_dup_ent *)((uint8_t *)mem + sizeof(struct vb_duptab_hdr));
+	return (struct vb_way *)((uint8_t *)mem + sizeof(struct vb_duptab_hdr));
 }
 
-/*
- * A way's claim to be replaced by a new key: an empty way's is the highest, else its age as
- * a signed 48-bit difference (the shifts drop the check bits): no branch per way.
- */
-#define DUP_SCORE_EMPTY	INT64_MAX
-
+/* A way's score for vb_bucket_victim: its age as a signed 48-bit difference (the shifts drop
+ * the check bits). */
 static inline int64_t
 dup_way_score(uint64_t w0, uint64_t w1, uint64_t now_hi)
 {
 	int64_t age = (int64_t)(now_hi - (w1 << 16)) >> 16;
 
-	return (w0 | w1) == 0 ? DUP_SCORE_EMPTY : age;
+	return (w0 | w1) == 0 ? VB_BUCKET_EMPTY : age;
 }
 
 static inline enum vb_dup_verdict
@@ -80,7 +72,7 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 {
 	const struct vb_duptab_hdr *hdr = mem;
 	const uint64_t window = hdr->window;
-	struct vb_dup_ent *b;
+	struct vb_way *b;
 	uint64_t key, k[VB_DUPTAB_WAYS], w0, w1, t48 = now & VB_DUP_T48_MASK;
 	enum vb_dup_verdict verdict = VB_DUP_NEW;
 	unsigned int victim, cross = 0, match;
@@ -88,27 +80,7 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
 	b = dup_ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
 
-	/* The keys first, all four: only the frame's own entry is worth its check. */
-	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
-	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
-	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
-	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
-	_Static_assert(VB_DUPTAB_WAYS == 4, "the key test covers four ways");
-	match = (unsigned int)(((k[0] ^ key) >> 16) == 0) |
-		(unsigned int)(((k[1] ^ key) >> 16) == 0) << 1 |
-		(unsigned int)(((k[2] ^ key) >> 16) == 0) << 2 |
-		(unsigned int)(((k[3] ^ key) >> 16) == 0) << 3;
-	if (unlikely((key >> 16) == 0)) {
-		/*
-		 * Tag and length all zero: the one key that an empty way (both words zero)
-		 * matches, and an empty way is not its entry (it would be counted torn).
-		 */
-		unsigned int i;
-
-		for (i = 0; i < VB_DUPTAB_WAYS; i++)
-			if (k[i] == 0 && __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED) == 0)
-				match &= ~(1u << i);
-	}
+	match = vb_bucket_match(b, key, 16, k);
 	if (match != 0) {
 		victim = (unsigned int)__builtin_ctz(match);
 		w0 = k[victim];
@@ -140,39 +112,16 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 		 * little early or late, and it gives no verdict, since its key did not match.
 		 */
 		const uint64_t now_hi = now << 16;
-		const int64_t win = (int64_t)window;
-		int64_t s0, s1, s2, s3, b01, b23;
-		unsigned int v01, v23;
+		bool evict;
 
-		_Static_assert(VB_DUPTAB_WAYS == 4, "the victim is chosen among four ways");
-		s0 = dup_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now_hi);
-		s1 = dup_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now_hi);
-		s2 = dup_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now_hi);
-		s3 = dup_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now_hi);
-		/* the first of the highest, by a tournament of pairs */
-		v01 = s1 > s0;
-		b01 = v01 ? s1 : s0;
-		v23 = s3 > s2;
-		b23 = v23 ? s3 : s2;
-		if (b23 > b01) {
-			victim = 2 + v23;
-			b01 = b23;
-		} else {
-			victim = v01;
-		}
-		if (unlikely(b01 > win) && b01 != DUP_SCORE_EMPTY) {
-			/* no empty way: the first expired one, all expired ones being alike */
-			victim = (unsigned int)__builtin_ctz((unsigned int)(s0 > win) |
-							     (unsigned int)(s1 > win) << 1 |
-							     (unsigned int)(s2 > win) << 2 |
-							     (unsigned int)(s3 > win) << 3);
-		} else if (unlikely(b01 <= 0)) {
-			/* every entry of age 0 (or ahead, counted as 0): the first */
-			victim = 0;
-		}
+		victim = vb_bucket_victim(
+			dup_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now_hi),
+			dup_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now_hi),
+			dup_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now_hi),
+			dup_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now_hi),
+			(int64_t)window, &evict);
 		ev->inserts++;
-		/* a live entry lost: its frame's copies go unseen */
-		if (b01 <= win)
+		if (evict)
 			ev->evictions++;
 	}
 	w0 = key | (uint64_t)rx_port << 8 | cross;

@@ -14,7 +14,7 @@
 size_t
 vb_mactab_mem_size(uint32_t entries)
 {
-	return sizeof(struct vb_mactab_hdr) + (size_t)entries * sizeof(struct vb_mac_ent);
+	return sizeof(struct vb_mactab_hdr) + (size_t)entries * sizeof(struct vb_way);
 }
 
 int
@@ -65,7 +65,7 @@ vb_mactab_read(const void *mem, uint32_t *pos, struct vb_mac_entry *out, uint32_
 	       uint64_t now, uint32_t *torn)
 {
 	const struct vb_mactab_hdr *hdr = mem;
-	const struct vb_mac_ent *e;
+	const struct vb_way *e;
 	uint32_t entries = vb_mactab_entries(mem);
 	uint32_t t = (uint32_t)(now >> VB_MAC_TSHIFT);
 	uint32_t n = 0, i;
@@ -74,7 +74,7 @@ vb_mactab_read(const void *mem, uint32_t *pos, struct vb_mac_entry *out, uint32_
 		*pos = 0;
 		return 0;
 	}
-	e = (const struct vb_mac_ent *)((const uint8_t *)mem + sizeof(*hdr));
+	e = (const struct vb_way *)((const uint8_t *)mem + sizeof(*hdr));
 	for (i = *pos; i < entries && n < max; i++) {
 		uint64_t w0 = __atomic_load_n(&e[i].w0, __ATOMIC_RELAXED);
 		uint64_t w1 = __atomic_load_n(&e[i].w1, __ATOMIC_RELAXED);

@@ -9,17 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bucket_dp.h"
 #include "mactab.h"
 
 #define VB_MAC_T32_HALF		(UINT32_C(1) << 31)
 
-struct vb_mac_ent {
-	uint64_t w0;
-	uint64_t w1;
-};
-
 _Static_assert(sizeof(struct vb_mactab_hdr) == 64, "header is one cache line");
-_Static_assert(sizeof(struct vb_mac_ent) * VB_MACTAB_WAYS == 64, "bucket is one cache line");
+_Static_assert(VB_MACTAB_WAYS == VB_BUCKET_WAYS, "a bucket of bucket_dp.h");
 
 /* 16 check bits over the key and the rest of the entry: a torn pair of words fails it. */
 static inline uint64_t
@@ -54,24 +50,17 @@ mac_age32(uint32_t now, uint32_t t)
 	return a >= VB_MAC_T32_HALF ? 0 : a;
 }
 
-static inline struct vb_mac_ent *
+static inline struct vb_way *
 mac_bucket_of(void *mem, uint64_t key)
 {
-	return (struct vb_mac_ent *)((uint8_t *)mem + vb_mactab_bucket_off(mem, key));
+	return (struct vb_way *)((uint8_t *)mem + vb_mactab_bucket_off(mem, key));
 }
 
-/* A way's worth replacing for a new MAC: empty, then aged out, then seen longest ago. */
-#define MAC_SCORE_EMPTY	(UINT64_C(3) << 62)
-#define MAC_SCORE_AGED	(UINT64_C(2) << 62)
-
-static inline uint64_t
-mac_way_score(uint64_t w0, uint64_t w1, uint32_t now, uint32_t ageing)
+/* A way's score for vb_bucket_victim: its age in time units, signed (ahead: negative). */
+static inline int64_t
+mac_way_score(uint64_t w0, uint64_t w1, uint32_t now)
 {
-	uint32_t age = mac_age32(now, (uint32_t)w1);
-
-	if ((w0 | w1) == 0)
-		return MAC_SCORE_EMPTY;
-	return age > ageing ? MAC_SCORE_AGED : age;
+	return (w0 | w1) == 0 ? VB_BUCKET_EMPTY : (int64_t)(int32_t)(now - (uint32_t)w1);
 }
 
 /* Learn the source; returns VB_MAC_MOVED when it changed port. */
@@ -79,30 +68,15 @@ static inline uint32_t
 mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs *ev)
 {
 	const struct vb_mactab_hdr *hdr = mem;
-	struct vb_mac_ent *b = mac_bucket_of(mem, key);
+	struct vb_way *b = mac_bucket_of(mem, key);
 	uint64_t k[VB_MACTAB_WAYS], w1 = 0;
 	uint32_t age, ret = 0;
 	unsigned int victim, moves = 0, match;
 
-	/* The keys first, all four: only the MAC's own entry is worth its check. */
-	k[0] = __atomic_load_n(&b[0].w0, __ATOMIC_RELAXED);
-	k[1] = __atomic_load_n(&b[1].w0, __ATOMIC_RELAXED);
-	k[2] = __atomic_load_n(&b[2].w0, __ATOMIC_RELAXED);
-	k[3] = __atomic_load_n(&b[3].w0, __ATOMIC_RELAXED);
-	_Static_assert(VB_MACTAB_WAYS == 4, "the key test covers four ways");
-	match = (unsigned int)(k[0] == key) | (unsigned int)(k[1] == key) << 1 |
-		(unsigned int)(k[2] == key) << 2 | (unsigned int)(k[3] == key) << 3;
+	match = vb_bucket_match(b, key, 0, k);
 	if (match != 0) {
 		victim = (unsigned int)__builtin_ctz(match);
 		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
-		/*
-		 * An empty way's key is 0 too: key 0 is MAC 00:00:00:00:00:00, untagged, pair 0,
-		 * and an empty way is not its entry (it would look steady on port 0, time 0).
-		 */
-		if ((key | w1) == 0)
-			match = 0;
-	}
-	if (match != 0) {
 		age = mac_age32(now, (uint32_t)w1);
 		/*
 		 * Steady traffic: same port, fresh. Nothing changes and nothing is reported, so
@@ -130,22 +104,16 @@ mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_
 		 * Times are trusted without their check here: a torn entry of another MAC can
 		 * only be replaced a little early or late.
 		 */
-		uint64_t s, best;
-		unsigned int i;
+		bool evict;
 
-		best = mac_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now,
-				 hdr->ageing);
-		victim = 0;
-		for (i = 1; i < VB_MACTAB_WAYS; i++) {
-			s = mac_way_score(k[i], __atomic_load_n(&b[i].w1, __ATOMIC_RELAXED), now,
-				      hdr->ageing);
-			if (s > best) {
-				best = s;
-				victim = i;
-			}
-		}
+		victim = vb_bucket_victim(
+			mac_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now),
+			mac_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now),
+			mac_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now),
+			mac_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now),
+			hdr->ageing, &evict);
 		ev->inserts++;
-		if (best < MAC_SCORE_AGED)
+		if (evict)
 			ev->evictions++;
 	}
 	__atomic_store_n(&b[victim].w0, key, __ATOMIC_RELAXED);
@@ -158,7 +126,7 @@ static inline bool
 mac_seen_on(void *mem, uint64_t key, uint8_t rx_port, uint32_t now)
 {
 	const struct vb_mactab_hdr *hdr = mem;
-	const struct vb_mac_ent *b = mac_bucket_of(mem, key);
+	const struct vb_way *b = mac_bucket_of(mem, key);
 	unsigned int i;
 
 	for (i = 0; i < VB_MACTAB_WAYS; i++) {
