@@ -105,7 +105,8 @@ build(uint8_t *f, const char *mix, unsigned int i)
 	f[l3 + 12] = 198, f[l3 + 13] = 18, f[l3 + 14] = (uint8_t)(i >> 8), f[l3 + 15] = (uint8_t)i;
 	f[l3 + 16] = 198, f[l3 + 17] = 19, f[l3 + 19] = 1;
 	put16(f + l3 + 20, (uint16_t)(1024 + i));
-	put16(f + l3 + 22, (uint16_t)(rnd() % 65536));
+	/* Not from rnd(): the rules are then the same for every mix (and --write-rules N's). */
+	put16(f + l3 + 22, (uint16_t)(i * 40503u));
 	return 64;
 }
 
