@@ -1495,20 +1495,9 @@ vb_stat_print_prometheus_down(FILE *f, const char *reason)
 static void
 wrapped(FILE *f, const char *first, const char *indent, const char *s, unsigned int width)
 {
-	const char *lead = first;
-
 	if (width == VB_LAYOUT_UNLIMITED || width > WRAP_COLUMNS)
 		width = WRAP_COLUMNS;
-	do {
-		size_t room = width > strlen(lead) + 8 ? width - strlen(lead) : 8;
-		size_t cut = vb_layout_break(s, room);
-
-		fprintf(f, "%s%.*s\n", lead, (int)cut, s);
-		s += cut;
-		while (*s == ' ')
-			s++;
-		lead = indent;
-	} while (*s != '\0');
+	print_indented(f, first, indent, s, width);
 }
 
 int
