@@ -248,6 +248,40 @@ check_fits(const char *view, unsigned int width, char lines[][512], unsigned int
 	}
 }
 
+/* A stream to render a view into; view_lines() reads it back. */
+static FILE *
+view_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (f == NULL) {
+		perror("FAIL: open_memstream");
+		exit(1);
+	}
+	return f;
+}
+
+/*
+ * What a view printed into f (from view_open(&buf)) as lines, each checked to fit width;
+ * status is the printer's (non-zero: the test cannot go on).
+ */
+static unsigned int
+view_lines(FILE *f, char **buf, int status, const char *view, unsigned int width,
+	   char lines[][512], unsigned int max)
+{
+	unsigned int n;
+
+	fclose(f);
+	if (status != 0) {
+		fprintf(stderr, "FAIL: could not render %s at %u\n", view, width);
+		exit(1);
+	}
+	n = split_lines(*buf, lines, max);
+	free(*buf);
+	check_fits(view, width, lines, n);
+	return n;
+}
+
 /*
  * The summary: every line fits, every counter is still there (folded, not left out), rates
  * keep their units and their column, the ports' names are shortened but never alike; and
@@ -267,15 +301,9 @@ test_summary(unsigned int width)
 	make_snap(&s, &d);
 	s.tables.enabled = true;
 	s.port[1].cls.v[VB_CLS_CTR_reflected] = 987654321;
-	f = open_memstream(&buf, &len);
-	if (f == NULL || vb_stat_print_summary(f, width, &s, &d) != 0) {
-		fprintf(stderr, "FAIL: could not render the summary at %u\n", width);
-		exit(1);
-	}
-	fclose(f);
-	n = split_lines(buf, lines, RTE_DIM(lines));
-	free(buf);
-	check_fits("summary", width, lines, n);
+	f = view_open(&buf, &len);
+	n = view_lines(f, &buf, vb_stat_print_summary(f, width, &s, &d), "the summary", width,
+		       lines, RTE_DIM(lines));
 	for (k = 0; k < VB_DIR_CTRS; k++) {
 		bool found = false;
 
@@ -391,15 +419,9 @@ test_macs(unsigned int width)
 		e[i].moves = 255;
 		e[i].age = 123456789;
 	}
-	f = open_memstream(&buf, &len);
-	if (f == NULL || vb_stat_print_macs(f, false, width, &s, &macs) != 0) {
-		fprintf(stderr, "FAIL: could not render --macs at %u\n", width);
-		exit(1);
-	}
-	fclose(f);
-	n = split_lines(buf, lines, RTE_DIM(lines));
-	free(buf);
-	check_fits("--macs", width, lines, n);
+	f = view_open(&buf, &len);
+	n = view_lines(f, &buf, vb_stat_print_macs(f, false, width, &s, &macs), "--macs", width,
+		       lines, RTE_DIM(lines));
 	CHECK(n == RTE_DIM(e) + 2, "--macs at %u: %u lines", width, n);
 	for (i = 1; i <= RTE_DIM(e) && i < n; i++) {
 		macs_port(lines[i], a, sizeof(a));
@@ -460,16 +482,10 @@ test_samples(unsigned int width)
 	for (i = 0; i < RTE_DIM(x); i++)
 		arp_sample(&x[i], i, s.start_tsc + 2000000ULL * i, VB_CLS_ARP | VB_CLS_BCAST |
 			   (i == 1 ? VB_CLS_REFLECTED | VB_CLS_MAC_MOVED | VB_CLS_WOULD_FILTER : 0));
-	f = open_memstream(&buf, &len);
-	if (f == NULL || vb_stat_print_samples(f, false, width, &s, &smp) != 0 ||
-	    vb_stat_print_samples_footer(f, width, &s, 4, 0, 0) != 0) {
-		fprintf(stderr, "FAIL: could not render --samples at %u\n", width);
-		exit(1);
-	}
-	fclose(f);
-	n = split_lines(buf, lines, RTE_DIM(lines));
-	free(buf);
-	check_fits("--samples", width, lines, n);
+	f = view_open(&buf, &len);
+	n = view_lines(f, &buf, vb_stat_print_samples(f, false, width, &s, &smp) != 0 ||
+		       vb_stat_print_samples_footer(f, width, &s, 4, 0, 0) != 0, "--samples",
+		       width, lines, RTE_DIM(lines));
 	/* The lines joined as one text, the breaks' indents taken off. */
 	for (i = 0; i < n; i++) {
 		join(joined, sizeof(joined), lines[i]);
@@ -552,15 +568,9 @@ test_rules(unsigned int width)
 	FILE *f;
 
 	make_rules(&r, tab, RTE_DIM(tab));
-	f = open_memstream(&buf, &len);
-	if (f == NULL || vb_stat_print_rules(f, false, width, &r) != 0) {
-		fprintf(stderr, "FAIL: could not render --rules at %u\n", width);
-		exit(1);
-	}
-	fclose(f);
-	n = split_lines(buf, lines, RTE_DIM(lines));
-	free(buf);
-	check_fits("--rules", width, lines, n);
+	f = view_open(&buf, &len);
+	n = view_lines(f, &buf, vb_stat_print_rules(f, false, width, &r), "--rules", width, lines,
+		       RTE_DIM(lines));
 	for (i = 0; i < n; i++) {
 		join(joined, sizeof(joined), lines[i]);
 		h = strstr(lines[i], "frames");
