@@ -132,78 +132,6 @@ make_snap(struct vb_stat_snap *s, struct vb_stat_delta *d)
 	}
 }
 
-/* The screen as lines (the clear-screen escape taken off); returns how many. */
-static unsigned int
-render(unsigned int width, char lines[][512], unsigned int max)
-{
-	static struct vb_stat_snap s;
-	static struct vb_stat_delta d;
-	char *buf = NULL, *p, *nl;
-	size_t len = 0;
-	unsigned int n = 0;
-	FILE *f;
-
-	make_snap(&s, &d);
-	f = open_memstream(&buf, &len);
-	if (f == NULL || vb_stat_print_watch(f, true, width, &s, &d) != 0) {
-		fprintf(stderr, "FAIL: could not render at %u\n", width);
-		exit(1);
-	}
-	fclose(f);
-	p = buf;
-	if (strncmp(p, "\033[H\033[2J", 7) == 0)
-		p += 7;
-	for (; *p != '\0' && n < max; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		snprintf(lines[n++], 512, "%.*s", (int)(nl - p), p);
-		if (*nl == '\0')
-			break;
-	}
-	free(buf);
-	return n;
-}
-
-static void
-test_watch(unsigned int width)
-{
-	static char lines[64][512];
-	unsigned int n = render(width, lines, RTE_DIM(lines)), i, j, rows = 0;
-	unsigned int row[8];
-
-	/* VB_LAYOUT_SHOW=1 to look at the screens. */
-	for (i = 0; getenv("VB_LAYOUT_SHOW") != NULL && i < n; i++)
-		printf("%3u|%s\n", width, lines[i]);
-	for (i = 0; i < n; i++) {
-		CHECK(width == VB_LAYOUT_UNLIMITED || strlen(lines[i]) <= width,
-		      "width %u: line %u is %zu long: \"%s\"", width, i, strlen(lines[i]), lines[i]);
-		if (strstr(lines[i], " -> ") != NULL && rows < RTE_DIM(row))
-			row[rows++] = i;
-	}
-	CHECK(rows == RTE_DIM(port_names), "width %u: %u direction rows", width, rows);
-	for (i = 0; i < rows; i++) {
-		CHECK(strstr(lines[row[i]], "12.35 M") != NULL, "width %u: rx frames/s keeps its "
-		      "unit: \"%s\"", width, lines[row[i]]);
-		CHECK(strstr(lines[row[i]], "9.88 G") != NULL, "width %u: rx bits/s keeps its "
-		      "unit: \"%s\"", width, lines[row[i]]);
-		for (j = i + 1; j < rows; j++)
-			CHECK(strcmp(lines[row[i]], lines[row[j]]) != 0,
-			      "width %u: two directions look alike: \"%s\"", width, lines[row[i]]);
-	}
-	/* Rates line up under their heading whatever the width. */
-	for (i = 0; i + 1 < rows; i++)
-		CHECK(strstr(lines[row[i]], "12.35 M") - lines[row[i]] ==
-		      strstr(lines[row[i + 1]], "12.35 M") - lines[row[i + 1]],
-		      "width %u: rx frames/s not aligned", width);
-	if (rows > 0 && (width == VB_LAYOUT_UNLIMITED || width >= 200)) {
-		CHECK(strstr(lines[row[0]], "net_af_packet0 -> net_af_packet1") != NULL,
-		      "width %u: full names when there is room: \"%s\"", width, lines[row[0]]);
-		CHECK(strstr(lines[row[0]], "up 10000 Mbps full-duplex") != NULL,
-		      "width %u: the link text when there is room: \"%s\"", width, lines[row[0]]);
-	}
-}
-
 /* Everything f printed, as lines (at most max), the clear-screen escape taken off. */
 static unsigned int
 split_lines(char *buf, char lines[][512], unsigned int max)
@@ -280,6 +208,61 @@ view_lines(FILE *f, char **buf, int status, const char *view, unsigned int width
 	free(*buf);
 	check_fits(view, width, lines, n);
 	return n;
+}
+
+/* The --watch screen as lines (the clear-screen escape taken off); returns how many. */
+static unsigned int
+render(unsigned int width, char lines[][512], unsigned int max)
+{
+	static struct vb_stat_snap s;
+	static struct vb_stat_delta d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	make_snap(&s, &d);
+	f = view_open(&buf, &len);
+	return view_lines(f, &buf, vb_stat_print_watch(f, true, width, &s, &d), "--watch", width,
+			  lines, max);
+}
+
+static void
+test_watch(unsigned int width)
+{
+	static char lines[64][512];
+	unsigned int n = render(width, lines, RTE_DIM(lines)), i, j, rows = 0;
+	unsigned int row[8];
+
+	/* VB_LAYOUT_SHOW=1 to look at the screens. */
+	for (i = 0; getenv("VB_LAYOUT_SHOW") != NULL && i < n; i++)
+		printf("%3u|%s\n", width, lines[i]);
+	for (i = 0; i < n; i++) {
+		CHECK(width == VB_LAYOUT_UNLIMITED || strlen(lines[i]) <= width,
+		      "width %u: line %u is %zu long: \"%s\"", width, i, strlen(lines[i]), lines[i]);
+		if (strstr(lines[i], " -> ") != NULL && rows < RTE_DIM(row))
+			row[rows++] = i;
+	}
+	CHECK(rows == RTE_DIM(port_names), "width %u: %u direction rows", width, rows);
+	for (i = 0; i < rows; i++) {
+		CHECK(strstr(lines[row[i]], "12.35 M") != NULL, "width %u: rx frames/s keeps its "
+		      "unit: \"%s\"", width, lines[row[i]]);
+		CHECK(strstr(lines[row[i]], "9.88 G") != NULL, "width %u: rx bits/s keeps its "
+		      "unit: \"%s\"", width, lines[row[i]]);
+		for (j = i + 1; j < rows; j++)
+			CHECK(strcmp(lines[row[i]], lines[row[j]]) != 0,
+			      "width %u: two directions look alike: \"%s\"", width, lines[row[i]]);
+	}
+	/* Rates line up under their heading whatever the width. */
+	for (i = 0; i + 1 < rows; i++)
+		CHECK(strstr(lines[row[i]], "12.35 M") - lines[row[i]] ==
+		      strstr(lines[row[i + 1]], "12.35 M") - lines[row[i + 1]],
+		      "width %u: rx frames/s not aligned", width);
+	if (rows > 0 && (width == VB_LAYOUT_UNLIMITED || width >= 200)) {
+		CHECK(strstr(lines[row[0]], "net_af_packet0 -> net_af_packet1") != NULL,
+		      "width %u: full names when there is room: \"%s\"", width, lines[row[0]]);
+		CHECK(strstr(lines[row[0]], "up 10000 Mbps full-duplex") != NULL,
+		      "width %u: the link text when there is room: \"%s\"", width, lines[row[0]]);
+	}
 }
 
 /*
