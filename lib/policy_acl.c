@@ -418,6 +418,17 @@ vb_policy_free(struct vb_policy *pol)
 }
 
 /*
+ * The verdict of a frame of kind k that no rule matched: ARP, ND and link-local control
+ * frames that no rule named pass, never by the default.
+ */
+static inline const struct vb_pol_verdict *
+no_match(const struct vb_policy *pol, unsigned int k, const struct vb_pol_key *key)
+{
+	return k >= VB_POL_K_L2 && (key->cls & RTE_BE16(VB_POL_CLS_PROTECTED)) ? &pol->prot :
+	       &pol->verdict[0];
+}
+
+/*
  * The verdicts of n frames of kind k whose keys are data[] (frame at[j] of the burst, or j
  * when at is NULL): one rte_acl_classify for all of them.
  */
@@ -435,14 +446,11 @@ judge_kind(const struct vb_policy *pol, unsigned int k, const uint8_t **data, un
 	for (j = 0; j < n; j++)
 		out[at != NULL ? at[j] : j] = &pol->verdict[res[j]];
 	if (k < VB_POL_K_L2)
-		return;
-	/* ARP, ND, link-local that no rule named: never the default. */
-	for (j = 0; j < n; j++) {
-		const struct vb_pol_key *key = (const struct vb_pol_key *)data[j];
-
-		if (res[j] == 0 && (key->cls & RTE_BE16(VB_POL_CLS_PROTECTED)))
-			out[at != NULL ? at[j] : j] = &pol->prot;
-	}
+		return;	/* whole IP frames: none is protected */
+	for (j = 0; j < n; j++)
+		if (res[j] == 0)
+			out[at != NULL ? at[j] : j] =
+				no_match(pol, k, (const struct vb_pol_key *)data[j]);
 }
 
 /*
@@ -470,9 +478,7 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 		data[i] = (const uint8_t *)&key[i];
 		/* No rule for its kind (ARP with IP rules only): judged here, not sorted. */
 		if (pol->ctx[k] == NULL) {
-			out[i] = k >= VB_POL_K_L2 &&
-				(key[i].cls & RTE_BE16(VB_POL_CLS_PROTECTED)) ? &pol->prot :
-				&pol->verdict[0];
+			out[i] = no_match(pol, k, &key[i]);
 			k = VB_POL_NB_KINDS;
 		}
 		kind[i] = (uint8_t)k;
