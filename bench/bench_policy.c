@@ -6,11 +6,14 @@
  * default), in shadow mode so that no frame is freed. Also the build time and the rte_acl
  * memory of each rule set. Without a policy the loop pays one test per burst, so these
  * cycles are what a policy adds.
- *   bench_policy [EAL] -- [--rules N] [--mix uni64|mixed] [--bursts N]
+ *   bench_policy [EAL] -- [--rules N] [--mix uni64|mixed|mixed10] [--bursts N]
+ * mixed10 is the mix with its addresses inside the rules' (10.0.0.0/8, 2001:db8::/32): no
+ * frame is turned away by the pre-test (struct vb_pol_pretest), every one walks rte_acl.
  *   prints: result policy rules=N mix=M cycles_per_frame=C build_ms=B mem_kib=K alg=A
  *   bench_policy --write-rules N     prints such a rules file (no EAL; scripts/bench.sh)
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +77,8 @@ put16(uint8_t *p, uint16_t v)
 static uint16_t
 build(uint8_t *f, const char *mix, unsigned int i)
 {
-	unsigned int kind = strcmp(mix, "mixed") == 0 ? i % 5 : 0, l3 = 14;
+	bool near = strcmp(mix, "mixed10") == 0;
+	unsigned int kind = strcmp(mix, "mixed") == 0 || near ? i % 5 : 0, l3 = 14;
 
 	memset(f, 0, 128);
 	f[0] = 0x02, f[5] = (uint8_t)i;
@@ -94,7 +98,7 @@ build(uint8_t *f, const char *mix, unsigned int i)
 		f[l3] = 0x60;
 		f[l3 + 6] = 6;
 		put16(f + l3 + 8, 0x2001);
-		put16(f + l3 + 10, 0x0002);
+		put16(f + l3 + 10, near ? 0x0db8 : 0x0002);
 		put16(f + l3 + 40, (uint16_t)(1024 + i));
 		put16(f + l3 + 42, 443);
 		return 78;
@@ -102,8 +106,9 @@ build(uint8_t *f, const char *mix, unsigned int i)
 	put16(f + l3 - 2, 0x0800);
 	f[l3] = 0x45;
 	f[l3 + 9] = kind == 1 ? 17 : 6;
-	f[l3 + 12] = 198, f[l3 + 13] = 18, f[l3 + 14] = (uint8_t)(i >> 8), f[l3 + 15] = (uint8_t)i;
-	f[l3 + 16] = 198, f[l3 + 17] = 19, f[l3 + 19] = 1;
+	f[l3 + 12] = near ? 10 : 198, f[l3 + 13] = 18;
+	f[l3 + 14] = (uint8_t)(i >> 8), f[l3 + 15] = (uint8_t)i;
+	f[l3 + 16] = near ? 10 : 198, f[l3 + 17] = 19, f[l3 + 19] = 1;
 	put16(f + l3 + 20, (uint16_t)(1024 + i));
 	/* Not from rnd(): the rules are then the same for every mix (and --write-rules N's). */
 	put16(f + l3 + 22, (uint16_t)(i * 40503u));

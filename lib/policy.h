@@ -173,9 +173,43 @@ struct vb_pol_verdict {
 struct rte_acl_ctx;
 struct rte_mbuf;
 
+/*
+ * A necessary condition for a frame to match any rule of a context, tested before rte_acl:
+ * each rule entry is assigned one key byte it constrains, and a frame can match only if one
+ * of the tested bytes holds a value some entry assigned there allows. A frame that fails it
+ * matches no rule there, exactly, and skips rte_acl. nb 0: no such test (every frame is
+ * classified); a context without rules has a test no frame passes.
+ */
+#define VB_POL_PRE_MAX	4
+
+struct vb_pol_pretest {
+	uint8_t nb;			/* bytes tested, 0: none */
+	uint8_t pos[VB_POL_PRE_MAX];	/* offsets in struct vb_pol_key */
+	uint64_t allow[VB_POL_PRE_MAX][4];	/* by byte value: some entry allows it */
+};
+
+/* Whether a frame whose key is k can match some rule of the context whose pre-test is pt. */
+static inline bool
+vb_pol_pretest_pass(const struct vb_pol_pretest *pt, const struct vb_pol_key *k)
+{
+	const uint8_t *b = (const uint8_t *)k;
+	unsigned int p;
+
+	if (pt->nb == 0)
+		return true;
+	for (p = 0; p < pt->nb; p++) {
+		uint8_t v = b[pt->pos[p]];
+
+		if (pt->allow[p][v >> 6] & (1ULL << (v & 63)))
+			return true;
+	}
+	return false;
+}
+
 /* A built policy: immutable once published; freed only after an RCU grace period. */
 struct vb_policy {
 	struct rte_acl_ctx *ctx[VB_POL_NB_KINDS];	/* by enum vb_pol_kind; NULL: no rule applies */
+	struct vb_pol_pretest pre[VB_POL_NB_KINDS];	/* before ctx[] */
 	unsigned int nb_rules;
 	struct vb_pol_verdict prot;	/* no rule named a protected frame: permit */
 	/* By rte_acl's result (userdata): [0] the default (no rule matched), [i] rule i. */

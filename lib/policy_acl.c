@@ -248,6 +248,187 @@ make_entry(struct rte_acl_field *f, const struct vb_rule *r, bool v6, unsigned i
 		   v6 ? 4 : 1);
 }
 
+/* Field f's value (or range low end, or mask) as an integer of def d's size. */
+static uint64_t
+field_u(const struct rte_acl_field_def *d, const union rte_acl_field_types *u)
+{
+	switch (d->size) {
+	case 1:
+		return u->u8;
+	case 2:
+		return u->u16;
+	case 4:
+		return u->u32;
+	default:
+		return u->u64;
+	}
+}
+
+/*
+ * The values byte i (0: the most significant, the first in the key) of field f of an entry
+ * allows, as an interval [*lo, *hi]: exact for ranges and prefixes, a superset for other
+ * masks (the values between the lowest and the highest allowed) and for an empty range
+ * (every value), which keeps the pre-test a necessary condition.
+ */
+static void
+byte_span(const struct rte_acl_field_def *d, const struct rte_acl_field *f, unsigned int i,
+	  uint8_t *lo, uint8_t *hi)
+{
+	unsigned int sh = 8 * (d->size - 1 - i), bits;
+	uint64_t v = field_u(d, &f->value), m = field_u(d, &f->mask_range), skip;
+	uint8_t vb = (uint8_t)(v >> sh), mb;
+
+	switch (d->type) {
+	case RTE_ACL_FIELD_TYPE_RANGE:
+		/* The bytes above i equal at both ends: this byte runs from one to the other. */
+		if ((i == 0 || (v >> (sh + 8)) == (m >> (sh + 8))) && vb <= (uint8_t)(m >> sh)) {
+			*lo = vb;
+			*hi = (uint8_t)(m >> sh);
+		} else {
+			*lo = 0;
+			*hi = UINT8_MAX;
+		}
+		return;
+	case RTE_ACL_FIELD_TYPE_MASK:	/* m: the prefix length in bits */
+		skip = (uint64_t)i * 8;
+		bits = m > skip ? (unsigned int)RTE_MIN(m - skip, (uint64_t)8) : 0;
+		mb = (uint8_t)(bits == 0 ? 0 : 0xff << (8 - bits));
+		break;
+	default:
+		mb = (uint8_t)(m >> sh);
+		break;
+	}
+	*lo = vb & mb;
+	*hi = (uint8_t)(vb | ~mb);
+}
+
+static void
+allow_span(uint64_t *w, unsigned int lo, unsigned int hi)
+{
+	unsigned int b;
+
+	for (b = lo; b <= hi; b++)
+		w[b >> 6] |= 1ULL << (b & 63);
+}
+
+static unsigned int
+allow_count(const uint64_t *w)
+{
+	return (unsigned int)(__builtin_popcountll(w[0]) + __builtin_popcountll(w[1]) +
+			      __builtin_popcountll(w[2]) + __builtin_popcountll(w[3]));
+}
+
+/* A pre-test that lets through at most this many of a byte's 256 values is worth its test. */
+#define PRE_KEEP_VALUES	128
+
+/*
+ * Whether the key byte at pos holds few distinct values in real traffic (the protocol: TCP
+ * and UDP; VLAN, port, cls, EtherType): a poor place for the pre-test, taken only when no
+ * address or port byte does as well 32 times over.
+ */
+static bool
+skewed_byte(unsigned int pos)
+{
+	return pos == KOFF(proto) || (pos >= KOFF(vlan) && pos < KOFF(vlan) + 4) ||
+	       pos >= KOFF(cls);
+}
+#define SKEW_WEIGHT	32
+
+/*
+ * The pre-test of a context from its n rte_acl entries (buf, rule size rsz, fields defs):
+ * greedily, the key byte whose entries constrain it (not every value allowed) cover the most
+ * entries not yet covered per value allowed, until every entry is covered. An entry that
+ * constrains no byte (`permit any`) or more than VB_POL_PRE_MAX bytes needed, or too many
+ * values let through: no pre-test (nb 0). Out of memory: no pre-test either, which is only
+ * slower.
+ */
+static void
+build_pretest(struct vb_pol_pretest *pt, const uint8_t *buf, size_t rsz, unsigned int n,
+	      const struct rte_acl_field_def *defs, unsigned int nf)
+{
+	uint8_t pos[64], cand_field[64], cand_byte[64], (*span)[2] = NULL;
+	unsigned int nc = 0, c, e, j, i, left = n, total = 0;
+	bool *covered = NULL, used[64] = { false };
+
+	memset(pt, 0, sizeof(*pt));
+	for (j = 0; j < nf; j++)
+		for (i = 0; i < defs[j].size && nc < RTE_DIM(pos); i++) {
+			cand_field[nc] = (uint8_t)j;
+			cand_byte[nc] = (uint8_t)i;
+			pos[nc++] = (uint8_t)(defs[j].offset + i);
+		}
+	if (nc == 0)
+		goto none;
+	span = malloc(sizeof(*span) * nc * (size_t)n);
+	covered = calloc(n, sizeof(*covered));
+	if (span == NULL || covered == NULL)
+		goto none;
+	for (e = 0; e < n; e++) {
+		const struct rte_acl_rule *r = (const struct rte_acl_rule *)(buf + rsz * e);
+
+		for (c = 0; c < nc; c++)
+			byte_span(&defs[cand_field[c]], &r->field[defs[cand_field[c]].field_index],
+				  cand_byte[c], &span[e * nc + c][0], &span[e * nc + c][1]);
+	}
+	while (left != 0) {
+		unsigned int best = nc, best_cnt = 0, best_vals = 0;
+
+		if (pt->nb == VB_POL_PRE_MAX)
+			goto none;
+		for (c = 0; c < nc; c++) {
+			uint64_t w[4] = { 0 };
+			unsigned int cnt = 0, vals;
+
+			if (used[c])
+				continue;
+			for (e = 0; e < n; e++) {
+				const uint8_t *sp = span[e * nc + c];
+
+				if (covered[e] || (sp[0] == 0 && sp[1] == UINT8_MAX))
+					continue;
+				cnt++;
+				allow_span(w, sp[0], sp[1]);
+			}
+			vals = allow_count(w) * (skewed_byte(pos[c]) ? SKEW_WEIGHT : 1);
+			/*
+			 * Most entries per value allowed: cnt / vals, compared without dividing.
+			 * A tie goes to the later byte: of a prefix's constant bytes the last
+			 * (2001:db8::/32's 0xb8, not its 0x20 that all of 2000::/3 shares).
+			 */
+			if (cnt != 0 && (best == nc ||
+					 (uint64_t)cnt * best_vals >= (uint64_t)best_cnt * vals)) {
+				best = c;
+				best_cnt = cnt;
+				best_vals = vals;
+			}
+		}
+		if (best == nc)
+			goto none;	/* an entry constrains no byte */
+		used[best] = true;
+		pt->pos[pt->nb] = pos[best];
+		for (e = 0; e < n; e++) {
+			const uint8_t *sp = span[e * nc + best];
+
+			if (covered[e] || (sp[0] == 0 && sp[1] == UINT8_MAX))
+				continue;
+			covered[e] = true;
+			left--;
+			allow_span(pt->allow[pt->nb], sp[0], sp[1]);
+		}
+		total += allow_count(pt->allow[pt->nb]);
+		pt->nb++;
+	}
+	if (total > PRE_KEEP_VALUES)
+		goto none;
+	free(span);
+	free(covered);
+	return;
+none:
+	memset(pt, 0, sizeof(*pt));
+	free(span);
+	free(covered);
+}
+
 /* The fastest classify method this CPU and EAL's SIMD limit allow; its name. */
 static const char *
 pick_alg(struct rte_acl_ctx *ctx)
@@ -282,8 +463,8 @@ static const char *const kind_name[VB_POL_NB_KINDS] = {
 
 /* Build the context of kind k from every rule that can match there; NULL without any. */
 static int
-build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, unsigned int k,
-	  unsigned int gen, const char **alg, char *err, size_t errlen)
+build_ctx(struct rte_acl_ctx **ctx, struct vb_pol_pretest *pt, const struct vb_rules *rules,
+	  unsigned int k, unsigned int gen, const char **alg, char *err, size_t errlen)
 {
 	struct rte_acl_field f[L_NUM];
 	struct rte_acl_param prm = { 0 };
@@ -320,9 +501,13 @@ build_ctx(struct rte_acl_ctx **ctx, const struct vb_rules *rules, unsigned int k
 	}
 	*ctx = NULL;
 	if (n == 0) {
+		/* No rule can match here: a pre-test no frame passes. */
+		memset(pt, 0, sizeof(*pt));
+		pt->nb = 1;
 		free(buf);
 		return 0;
 	}
+	build_pretest(pt, buf, rsz, n, cfg.defs, nf);
 	snprintf(name, sizeof(name), "vb_pol%c_%u", kind_ctx[k].tag, gen);
 	prm.name = name;
 	prm.socket_id = (int)rte_socket_id();
@@ -389,7 +574,8 @@ vb_policy_build(const struct vb_rules *rules, const uint32_t *slots, uint32_t df
 	pol->alg = "none";
 	gen++;
 	for (k = 0, ret = 0; k < VB_POL_NB_KINDS && ret == 0; k++)
-		ret = build_ctx(&pol->ctx[k], rules, k, gen, &pol->alg, err, errlen);
+		ret = build_ctx(&pol->ctx[k], &pol->pre[k], rules, k, gen, &pol->alg, err,
+				errlen);
 	if (ret != 0) {
 		vb_policy_free(pol);
 		rte_errno = -ret;
@@ -476,8 +662,11 @@ judge(const struct vb_policy *pol, struct rte_mbuf *const *pkts, uint16_t nb, ui
 		k = vb_pol_key_read(&key[i], rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				    in_port);
 		data[i] = (const uint8_t *)&key[i];
-		/* No rule for its kind (ARP with IP rules only): judged here, not sorted. */
-		if (pol->ctx[k] == NULL) {
+		/*
+		 * No rule of its kind can match it (ARP with IP rules only, or a pre-test
+		 * failed): judged here, not sorted.
+		 */
+		if (!vb_pol_pretest_pass(&pol->pre[k], &key[i])) {
 			out[i] = no_match(pol, k, &key[i]);
 			k = VB_POL_NB_KINDS;
 		}
