@@ -363,6 +363,44 @@ count_run(const struct vb_cls_ctx *ctx, uint32_t sig, uint64_t n)
 }
 
 /*
+ * Pass 1's hashes and prefetches, one function per duplicate-table hash: HASH is the table's
+ * inline hash (vb_duptab_hash_crc, vb_duptab_hash_aes). The context in registers: the
+ * compiler cannot tell that w[] does not alias it.
+ */
+#define CHUNK_HASH_LOOP(HASH)								\
+	do {										\
+		const void *dup = ctx->duptab, *mac = ctx->mactab;			\
+		const uint8_t rx_port = ctx->rx_port, tx_port = ctx->tx_port;		\
+		unsigned int i;								\
+											\
+		for (i = 0; i < n; i++) {						\
+			if (w[i].f & DUP_KEYED) {					\
+				w[i].dup_h = HASH(dup, pkts[i].data, pkts[i].len,	\
+						  pkts[i].pkt_len, rx_port, tx_port);	\
+				vb_duptab_prefetch(dup, w[i].dup_h);			\
+			}								\
+			vb_mactab_prefetch(mac, w[i].src_key);				\
+			vb_mactab_prefetch(mac, w[i].dst_key);				\
+		}									\
+	} while (0)
+
+static void
+chunk_hash_crc(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
+	       struct cls_work *w)
+{
+	CHUNK_HASH_LOOP(vb_duptab_hash_crc);
+}
+
+#ifdef VB_DUP_HAVE_AES
+static VB_DUP_TARGET_AES void
+chunk_hash_aes(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
+	       struct cls_work *w)
+{
+	CHUNK_HASH_LOOP(vb_duptab_hash_aes);
+}
+#endif
+
+/*
  * Pass 1 over a chunk: parse, compute every table key and start loading its bucket. Nothing
  * waits for a bucket here; pass 2 finds them in cache.
  */
@@ -395,24 +433,16 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 		w[i].kinds = (uint32_t)c.arp << RUN_ARP_SHIFT | (uint32_t)c.nd << RUN_ND_SHIFT;
 	}
 	/*
-	 * The hashes in a loop of their own: independent CRC chains that the CPU runs side by
-	 * side, where one per parsed frame would wait for each chain's latency in turn.
+	 * The hashes in a loop of their own: independent chains that the CPU runs side by side,
+	 * where one per parsed frame would wait for each chain's latency in turn. The table's
+	 * hash is asked once per chunk; the AES loop is built for AES, the hash inline in it.
 	 */
-	{
-		/* the context in registers: the compiler cannot tell that w[] does not alias it */
-		const void *dup = ctx->duptab, *mac = ctx->mactab;
-		const uint8_t rx_port = ctx->rx_port, tx_port = ctx->tx_port;
-
-		for (i = 0; i < n; i++) {
-			if (w[i].f & DUP_KEYED) {
-				w[i].dup_h = vb_duptab_hash(dup, pkts[i].data, pkts[i].len,
-							    pkts[i].pkt_len, rx_port, tx_port);
-				vb_duptab_prefetch(dup, w[i].dup_h);
-			}
-			vb_mactab_prefetch(mac, w[i].src_key);
-			vb_mactab_prefetch(mac, w[i].dst_key);
-		}
-	}
+#ifdef VB_DUP_HAVE_AES
+	if (ctx->duptab != NULL && vb_duptab_hash_kind(ctx->duptab) == VB_DUP_HASH_AES)
+		chunk_hash_aes(ctx, pkts, n, w);
+	else
+#endif
+		chunk_hash_crc(ctx, pkts, n, w);
 }
 
 void

@@ -252,7 +252,7 @@ struct vb_cls_pkt {
 /*
  * vb_cls_frame_slow over nb frames at once, with the same results, counters and samples as
  * nb calls in order (tests/unit/test_classify.c checks it): each frame is parsed and its
- * table keys hashed (CRC32-C) and their buckets prefetched for a chunk of frames before any
+ * table keys hashed (duptab.h) and their buckets prefetched for a chunk of frames before any
  * lookup, so the cache misses of the duplicate and MAC tables overlap instead of adding up
  * (VPP's dual loops, rte_hash_lookup_bulk). flags[i] gets frame i's VB_CLS_* flags.
  * Sampling asks the token bucket first and copies only what it grants.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cpuflags.h>
 
 #include "duptab.h"
 #include "duptab_dp.h"
@@ -22,9 +23,51 @@ vb_duptab_check_hashed(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port,
 }
 
 uint64_t
+vb_hash_bytes_crc(const uint8_t *p, uint32_t len, uint64_t seed)
+{
+	return vb_dup_hash_crc(p, len, seed);
+}
+
+#ifdef VB_DUP_HAVE_AES
+VB_DUP_TARGET_AES uint64_t
+vb_hash_bytes_aes(const uint8_t *p, uint32_t len, uint64_t seed)
+{
+	return vb_dup_hash_aes(p, len, seed);
+}
+#endif
+
+enum vb_dup_hash
+vb_dup_hash_best(void)
+{
+#ifdef VB_DUP_HAVE_AES
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_SSE4_2) > 0)
+		return VB_DUP_HASH_AES;
+#endif
+	return VB_DUP_HASH_CRC;
+}
+
+uint64_t
 vb_hash_bytes(const uint8_t *p, uint32_t len, uint64_t seed)
 {
-	return vb_dup_hash_bytes(p, len, seed);
+#ifdef VB_DUP_HAVE_AES
+	if (vb_dup_hash_best() == VB_DUP_HASH_AES)
+		return vb_hash_bytes_aes(p, len, seed);
+#endif
+	return vb_hash_bytes_crc(p, len, seed);
+}
+
+const char *
+vb_dup_hash_name(enum vb_dup_hash hash)
+{
+	static const char *const names[] = {
+		[VB_DUP_HASH_CRC] = "crc32c",
+		[VB_DUP_HASH_AES] = "aes",
+	};
+
+	if ((unsigned int)hash >= RTE_DIM(names))
+		return "?";
+	return names[hash];
 }
 
 size_t
@@ -34,10 +77,15 @@ vb_duptab_mem_size(uint32_t entries)
 }
 
 int
-vb_duptab_init(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window)
+vb_duptab_init_hash(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window,
+		    enum vb_dup_hash hash)
 {
 	struct vb_duptab_hdr *hdr = mem;
 
+	if (hash != VB_DUP_HASH_CRC && hash != VB_DUP_HASH_AES)
+		return -EINVAL;
+	if (hash == VB_DUP_HASH_AES && vb_dup_hash_best() != VB_DUP_HASH_AES)
+		return -ENOTSUP;
 	if (mem == NULL || ((uintptr_t)mem & 63) != 0 || !rte_is_power_of_2(entries) ||
 	    entries < VB_DUPTAB_MIN_ENTRIES || entries > VB_DUPTAB_MAX_ENTRIES ||
 	    hash_len == 0 || hash_len > VB_DUPTAB_HASH_LEN_MAX ||
@@ -47,10 +95,17 @@ vb_duptab_init(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window)
 	hdr->entries = entries;
 	hdr->bucket_mask = entries / VB_DUPTAB_WAYS - 1;
 	hdr->hash_len = hash_len;
+	hdr->hash = hash;
 	hdr->window = window;
 	/* last, so that a reader seeing the magic sees the rest */
 	__atomic_store_n(&hdr->magic, VB_DUPTAB_MAGIC, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int
+vb_duptab_init(void *mem, uint32_t entries, uint32_t hash_len, uint64_t window)
+{
+	return vb_duptab_init_hash(mem, entries, hash_len, window, vb_dup_hash_best());
 }
 
 uint32_t
