@@ -10,9 +10,11 @@
  * loop its header was prefetched. Kind "none" runs the same rewriting without the classifier:
  * its cost is the harness, subtracted from the other kinds' cost ("net").
  *
- *   bench_classify [--iters N] [--reps R] [--burst B] [KIND...]   TSC cycles per frame
+ *   bench_classify [--iters N] [--reps R] [--burst B] [--hash crc|aes] [KIND...]
+ *                                                          TSC cycles per frame
  *     --burst 1: one vb_cls_frame call per frame; B (default 32): B frames, then the burst
  *     classified as lib/fwd.c does (fast path over the burst, vb_cls_burst_slow for the rest)
+ *     --hash: the duplicate table's hash (default: vb_duptab_init's choice for this CPU)
  *   valgrind --tool=callgrind --toggle-collect='measure*' bench_classify --iters 200000 KIND
  *                                                          instructions (Ir) per frame
  */
@@ -135,12 +137,12 @@ alloc64(size_t n)
 
 /* The defaults of lib/config.c: dup 4096 entries, 128 bytes, 50 ms; MAC 16384, 300 s. */
 static void
-tables_init(struct tables *t, uint64_t hz)
+tables_init(struct tables *t, uint64_t hz, enum vb_dup_hash hash)
 {
 	int ret;
 
 	memset(&t->ctrs, 0, sizeof(t->ctrs));
-	ret = vb_duptab_init(t->dup, 4096, VB_DUPTAB_DEF_HASH_LEN, hz / 1000 * 50);
+	ret = vb_duptab_init_hash(t->dup, 4096, VB_DUPTAB_DEF_HASH_LEN, hz / 1000 * 50, hash);
 	ret |= vb_mactab_init(t->mac, 16384, RTE_MIN(hz * 300, UINT64_C(1) << 42));
 	ret |= vb_sample_init(t->smp, VB_SAMPLE_SLOTS_DEF, VB_SAMPLE_SNAP_DEF, VB_SAMPLE_RATE_DEF,
 			      VB_SAMPLE_BURST_DEF, hz);
@@ -249,10 +251,12 @@ usage(void)
 {
 	unsigned int i;
 
-	printf("Usage: bench_classify [--iters N] [--reps R] [--burst B] [KIND...]\n"
+	printf("Usage: bench_classify [--iters N] [--reps R] [--burst B] [--hash crc|aes] "
+	       "[KIND...]\n"
 	       "Prints TSC cycles per frame of vb_cls_frame (median and min over R runs of N\n"
 	       "frames), gross and net of the harness (kind none). --burst 1: a vb_cls_frame\n"
 	       "call per frame; B (1-256, default 32): bursts as lib/fwd.c classifies them.\n"
+	       "--hash: the duplicate table's hash (default: the one chosen for this CPU).\n"
 	       "Kinds (default all):\n");
 	for (i = 0; i < RTE_DIM(kinds); i++)
 		printf("  %-14s %s\n", kinds[i].name, kinds[i].what);
@@ -267,6 +271,7 @@ main(int argc, char **argv)
 	uint64_t iters = 5000000, hz;
 	unsigned int nsel = 0, reps = 5, burst = 32, r, s, i;
 	double harness = 0;
+	enum vb_dup_hash hash = vb_dup_hash_best();
 	struct tables t;
 	static uint8_t frames[MAX_BURST][64] __rte_aligned(64);
 
@@ -277,6 +282,18 @@ main(int argc, char **argv)
 			burst = (unsigned int)strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < (unsigned int)argc) {
 			reps = (unsigned int)strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--hash") == 0 && i + 1 < (unsigned int)argc) {
+			i++;
+			if (strcmp(argv[i], "crc") == 0) {
+				hash = VB_DUP_HASH_CRC;
+			} else if (strcmp(argv[i], "aes") == 0 &&
+				   vb_dup_hash_best() == VB_DUP_HASH_AES) {
+				hash = VB_DUP_HASH_AES;
+			} else {
+				fprintf(stderr, "bench_classify: --hash crc, or aes on a CPU with "
+					"AES-NI\n");
+				return 2;
+			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage();
 			return 0;
@@ -301,8 +318,8 @@ main(int argc, char **argv)
 	t.mac = alloc64(vb_mactab_mem_size(16384));
 	t.smp = alloc64(vb_sample_mem_size(VB_SAMPLE_SLOTS_DEF, VB_SAMPLE_SNAP_DEF));
 	iters = RTE_ALIGN_CEIL(iters, burst);
-	printf("# TSC %.3f GHz, %" PRIu64 " frames x %u runs per kind, bursts of %u\n", hz / 1e9,
-	       iters, reps, burst);
+	printf("# TSC %.3f GHz, %" PRIu64 " frames x %u runs per kind, bursts of %u, %s hash\n",
+	       hz / 1e9, iters, reps, burst, vb_dup_hash_name(hash));
 	printf("%-14s %10s %10s %10s  %s\n", "kind", "median", "min", "net", "(TSC cycles/frame)");
 
 	for (s = 0; s < nsel; s++) {
@@ -311,7 +328,7 @@ main(int argc, char **argv)
 		double c[100];
 
 		for (r = 0; r < reps; r++) {
-			tables_init(&t, hz);
+			tables_init(&t, hz, hash);
 			ctx = (struct vb_cls_ctx){
 				.duptab = t.dup, .mactab = t.mac, .samples = t.smp,
 				.ctrs = &t.ctrs, .sample_mask = VB_CLS_SAMPLE_DEFAULT,
