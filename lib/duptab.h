@@ -297,12 +297,13 @@ vb_dup_hash_crc(const uint8_t *p, uint32_t len, uint64_t seed)
  *   exactly. One round sends a byte's difference at row r, column c to the whole column
  *   (c - r) mod 4 (ShiftRows, then MixColumns, branch number 5: a active bytes of a column in,
  *   at least 5 - a out), with values the S-box draws from the state. So block j must differ
- *   in at least 5 - a bytes of every column block i's difference reaches, with those values:
- *   a field repeated at the same offset of two blocks (the Ethernet and ARP source MACs, 16
- *   bytes apart) and a counter carried over a block boundary never do (block i reaches more
- *   columns, or more bytes of one, than block j changes); other differences do with a
- *   probability of at most 2^-6 per active S-box, and blocks two or more rounds apart with
- *   at most 2^-30 (five active S-boxes in two rounds);
+ *   in at least 5 - a bytes of every column block i's difference reaches, and in no other,
+ *   with those values. Checked over every such set of bytes: a field of up to 11 bytes at
+ *   the same offset of two blocks (the Ethernet and ARP source MACs, 16 bytes apart) never
+ *   can; a counter of up to 8 bytes carried over a block boundary only as 1 + 4 bytes, where
+ *   the 4 would need MixColumns' ratios 2:1:1:3 and a carry gives 4 equal bytes (0xff).
+ *   Other differences cancel with a probability of at most 2^-6 per active S-box, and two
+ *   or more rounds apart at most 2^-30 (five active S-boxes in two rounds);
  * - in the seed (length, pair): the seed is block -1, under the same argument.
  * The CRC hash is linear: differences within 32 bits never collide, but any two blocks' can.
  */
