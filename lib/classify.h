@@ -53,9 +53,6 @@
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_common.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "counters.h"
 #include "duptab.h"
@@ -193,65 +190,6 @@ vb_cls_fast(const uint8_t *frame, uint32_t len)
 		return false;
 	memcpy(&et, frame + VB_ETH_TYPE_OFF, sizeof(et));	/* network order */
 	return vb_cls_slow_et[VB_CLS_ET_SLOT(et)] != et;
-}
-
-/* A frame's EtherType as it holds it (network order), from any alignment. */
-static inline uint16_t
-vb_cls_et_raw(const uint8_t *frame)
-{
-	uint16_t et;
-
-	memcpy(&et, frame + VB_ETH_TYPE_OFF, sizeof(et));
-	return et;
-}
-
-#define VB_CLS_FAST_GROUP	8	/* frames vb_cls_fast_group tests at once */
-
-/*
- * vb_cls_fast of VB_CLS_FAST_GROUP frames at once: true when every one of them is plain.
- * Each frame must have at least VB_ETH_HLEN readable bytes (the caller checks the lengths
- * first). With SSE2 the eight EtherTypes go into one vector, compared with the four slow ones
- * in four instructions, and the I/G bits are ORed: about half the instructions of eight
- * vb_cls_fast calls, the same answer (tests/unit/test_classify.c checks every frame kind and
- * mix against vb_cls_fast).
- */
-static inline bool
-vb_cls_fast_group(const uint8_t *const f[VB_CLS_FAST_GROUP])
-{
-#ifdef __SSE2__
-	const __m128i arp = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_ARP));
-	const __m128i vlan = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_VLAN));
-	const __m128i qinq = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ));
-	const __m128i qinq_old = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ_OLD));
-	unsigned int ig;
-	__m128i v, hit;
-
-	RTE_BUILD_BUG_ON(VB_CLS_FAST_GROUP != 8);
-	/* the EtherTypes as the frames hold them (network order), one lane each */
-#define VB_CLS_ET(k)	vb_cls_et_raw(f[k])
-	v = _mm_cvtsi32_si128(VB_CLS_ET(0));
-	v = _mm_insert_epi16(v, VB_CLS_ET(1), 1);
-	v = _mm_insert_epi16(v, VB_CLS_ET(2), 2);
-	v = _mm_insert_epi16(v, VB_CLS_ET(3), 3);
-	v = _mm_insert_epi16(v, VB_CLS_ET(4), 4);
-	v = _mm_insert_epi16(v, VB_CLS_ET(5), 5);
-	v = _mm_insert_epi16(v, VB_CLS_ET(6), 6);
-	v = _mm_insert_epi16(v, VB_CLS_ET(7), 7);
-#undef VB_CLS_ET
-	ig = f[0][VB_ETH_DST_OFF] | f[1][VB_ETH_DST_OFF] | f[2][VB_ETH_DST_OFF] |
-	     f[3][VB_ETH_DST_OFF] | f[4][VB_ETH_DST_OFF] | f[5][VB_ETH_DST_OFF] |
-	     f[6][VB_ETH_DST_OFF] | f[7][VB_ETH_DST_OFF];
-	hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, arp), _mm_cmpeq_epi16(v, vlan)),
-			   _mm_or_si128(_mm_cmpeq_epi16(v, qinq), _mm_cmpeq_epi16(v, qinq_old)));
-	return ((ig & 1) | (unsigned int)_mm_movemask_epi8(hit)) == 0;
-#else
-	unsigned int k;
-
-	for (k = 0; k < VB_CLS_FAST_GROUP; k++)
-		if (!vb_cls_fast(f[k], VB_ETH_HLEN))
-			return false;
-	return true;
-#endif
 }
 
 /*

@@ -5,8 +5,11 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_prefetch.h>
 
 #include "fwd.h"
+
+#define PREFETCH_AHEAD	4	/* frames whose headers are fetched before the classifier needs them */
 
 /* Set by a signal handler, read by every worker: the one flag the house style allows. */
 static bool vb_quit;
@@ -36,24 +39,6 @@ bool
 vb_fwd_take_reload(void)
 {
 	return __atomic_exchange_n(&vb_reload_asked, false, __ATOMIC_ACQ_REL);
-}
-
-/*
- * The time of a pass, read at most once and only when something needs it (the slow path, the
- * policy, the drain timer of held frames): on a PMD as cheap as net_null, rte_rdtsc on every
- * pass costs as much as the classifier's look at 32 frames. 0 means not read yet (the TSC is 0
- * only at reset).
- */
-struct vb_pass_clock {
-	uint64_t now;
-};
-
-static inline uint64_t
-vb_pass_now(struct vb_pass_clock *clk)
-{
-	if (clk->now == 0)
-		clk->now = rte_rdtsc();
-	return clk->now;
 }
 
 void
@@ -175,86 +160,78 @@ path_flush(struct vb_path *p)
 }
 
 /*
- * The rest of a burst's classification, out of line: the frames the fast pass could not
- * settle (slow_idx[], nb_slow of them) at once through vb_cls_burst_slow, so that their table
- * lookups overlap; then, with a sample filter, every frame that matches it is sampled, once.
+ * The fast path of one frame of a burst: a plain frame is done; any other is added to slow[]
+ * (its index to slow_idx[]) for vb_cls_burst_slow. Returns the frame's bytes.
  */
-static void __rte_noinline
-classify_rest(struct vb_path *p, struct rte_mbuf *const *pkts, uint16_t nb,
-	      const uint8_t *slow_idx, unsigned int nb_slow,
-	      const struct vb_filter *sample_filter, uint64_t now)
+static inline uint32_t
+fast_or_collect(const struct rte_mbuf *m, int i, bool all_slow, struct vb_cls_pkt *slow,
+		uint8_t *slow_idx, unsigned int *nb_slow)
 {
-	const struct vb_cls_ctx *cls = &p->cls;
-	struct vb_cls_pkt slow[VB_MAX_BURST];
-	uint32_t flags[VB_MAX_BURST];
-	uint64_t sampled = 0;
-	unsigned int j;
-	int i;
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	for (j = 0; j < nb_slow; j++) {
-		const struct rte_mbuf *m = pkts[slow_idx[j]];
-
-		slow[j] = (struct vb_cls_pkt){
-			.data = rte_pktmbuf_mtod(m, const uint8_t *),
-			.len = m->data_len,
-			.pkt_len = m->pkt_len,
+	if (unlikely(all_slow) || unlikely(!vb_cls_fast(frame, m->data_len))) {
+		slow[*nb_slow] = (struct vb_cls_pkt){
+			.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
 		};
+		slow_idx[(*nb_slow)++] = (uint8_t)i;
 	}
-	if (nb_slow != 0)
-		vb_cls_burst_slow(cls, slow, nb_slow, now, flags);
-	if (sample_filter == NULL)
-		return;
-	for (i = 0, j = 0; i < nb; i++) {
-		struct rte_mbuf *m = pkts[i];
-		uint32_t f = 0;
-
-		if (j < nb_slow && slow_idx[j] == i)
-			f = flags[j++];
-		if (!vb_filter_match(sample_filter, m))
-			continue;
-		sampled++;
-		if ((f & cls->sample_mask) == 0)
-			vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
-				      cls->rx_queue, rte_pktmbuf_mtod(m, const uint8_t *),
-				      m->data_len, m->pkt_len);
-	}
-	if (sampled != 0)
-		vb_ctr_add(&p->cap->sample_matched, sampled);
+	return m->pkt_len;
 }
 
 /*
- * Let the classifier read every frame of a burst (it never changes one): its fast test and
- * the bytes in one pass (vb_fwd_fast_pass), the rest out of line only when a frame needs the
- * slow path or a sample filter is set. Returns the burst's bytes.
+ * Let the classifier read every frame of a burst (it never changes one): the fast path over
+ * the whole burst first, fetching headers a few frames ahead, collecting the frames it cannot
+ * settle; then those at once (vb_cls_burst_slow), so their table lookups overlap. Frames that
+ * match the sample filter are sampled too, once. Returns the burst's bytes.
  */
-static __rte_always_inline uint64_t
-classify_burst(struct vb_path *p, struct rte_mbuf *const *pkts, uint16_t nb,
-	       struct vb_pass_clock *clk)
+static inline uint64_t
+classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
 {
+	const struct vb_cls_ctx *cls = &p->cls;
 	/*
-	 * Read once per burst: a reload (lib/live.c) may publish another filter at any time;
-	 * the old one lives until our next pass.
+	 * Read once per burst: the classifier's calls could alias p, and a reload (lib/live.c)
+	 * may publish another filter at any time; the old one lives until our next pass.
 	 */
 	const struct vb_filter *sample_filter = __atomic_load_n(&p->sample_filter,
 								 __ATOMIC_ACQUIRE);
+	/* --mac-unicast on: every frame goes to the MAC table (read once, not per frame) */
+	const bool all_slow = cls->mac_unicast != 0;
+	struct vb_cls_pkt slow[VB_MAX_BURST];
+	uint32_t flags[VB_MAX_BURST];
 	uint8_t slow_idx[VB_MAX_BURST];
-	unsigned int nb_slow;
-	uint64_t bytes = 0;
-	uint16_t i;
+	uint64_t bytes = 0, sampled = 0;
+	unsigned int nb_slow = 0, j;
+	int i;
 
-	if (likely(p->cls.mac_unicast == 0)) {
-		nb_slow = vb_fwd_fast_pass(pkts, nb, slow_idx, &bytes);
-	} else {
-		/* --mac-unicast on: every frame goes to the MAC table */
-		for (i = 0; i < nb; i++) {
-			bytes += pkts[i]->pkt_len;
-			slow_idx[i] = (uint8_t)i;
-		}
-		nb_slow = nb;
+	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* two loops, so that the frames with a frame to fetch ahead test nothing for it */
+	for (i = 0; i + PREFETCH_AHEAD < nb; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
 	}
-	if (unlikely(nb_slow != 0) || unlikely(sample_filter != NULL))
-		classify_rest(p, pkts, nb, slow_idx, nb_slow, sample_filter,
-			      vb_pass_now(clk));
+	for (; i < nb; i++)
+		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
+	if (nb_slow != 0)
+		vb_cls_burst_slow(cls, slow, nb_slow, now, flags);
+	if (unlikely(sample_filter != NULL)) {
+		for (i = 0, j = 0; i < nb; i++) {
+			struct rte_mbuf *m = pkts[i];
+			uint32_t f = 0;
+
+			if (j < nb_slow && slow_idx[j] == i)
+				f = flags[j++];
+			if (!vb_filter_match(sample_filter, m))
+				continue;
+			sampled++;
+			if ((f & cls->sample_mask) == 0)
+				vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
+					      cls->rx_queue, rte_pktmbuf_mtod(m, const uint8_t *),
+					      m->data_len, m->pkt_len);
+		}
+	}
+	if (sampled != 0)
+		vb_ctr_add(&p->cap->sample_matched, sampled);
 	return bytes;
 }
 
@@ -325,11 +302,10 @@ policy_burst(struct vb_path *p, const struct vb_worker *w, struct rte_mbuf **pkt
 }
 
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */
-static __rte_always_inline uint16_t
-path_receive(struct vb_path *p, const struct vb_worker *w, struct vb_pass_clock *clk)
+static inline uint16_t
+path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 {
 	struct rte_mbuf **pkts = &p->held[p->nb_held];
-	struct vb_dir_ctrs *ctrs = p->ctrs;
 	uint64_t bytes = 0;
 	uint16_t nb, i;
 
@@ -337,15 +313,15 @@ path_receive(struct vb_path *p, const struct vb_worker *w, struct vb_pass_clock 
 	if (nb == 0)
 		return 0;
 	if (w->classify) {
-		bytes = classify_burst(p, pkts, nb, clk);
+		bytes = classify_burst(p, pkts, nb, now);
 	} else {
 		for (i = 0; i < nb; i++)
 			bytes += pkts[i]->pkt_len;
 	}
-	vb_ctr_add(&ctrs->rx_frames, nb);
-	vb_ctr_add(&ctrs->rx_bytes, bytes);
+	vb_ctr_add(&p->ctrs->rx_frames, nb);
+	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
 	if (unlikely(w->policy != NULL))
-		nb = policy_burst(p, w, pkts, nb, vb_pass_now(clk), &bytes);
+		nb = policy_burst(p, w, pkts, nb, now, &bytes);
 	if (unlikely(p->mirror != NULL))
 		mirror_burst(p, pkts, nb);
 	p->nb_held += nb;
@@ -365,40 +341,29 @@ vb_fwd_loop(void *arg)
 	const uint64_t drain_tsc = w->drain_tsc;
 	uint64_t last_drain = rte_rdtsc(), now;
 	unsigned int i;
-	uint16_t got, held;
+	uint16_t got;
 
 	if (w->qs != NULL)
 		rte_rcu_qsbr_thread_online(w->qs, w->index);
-	while (!__atomic_load_n(&vb_quit, __ATOMIC_RELAXED)) {
-		/* Read by the first part of this pass that needs the time, and only then. */
-		struct vb_pass_clock clk = { .now = 0 };
-
+	while (!vb_fwd_stopping()) {
 		/* The top of the pass holds nothing a reload may free: the quiescent state. */
 		if (w->qs != NULL)
 			rte_rcu_qsbr_quiescent(w->qs, w->index);
+		/* One clock read per pass: the classifier's time and the drain timer's. */
+		now = rte_rdtsc();
 		got = 0;
-		held = 0;
-		for (i = 0; i < nb_paths; i++) {
-			got |= path_receive(&w->path[i], w, &clk);
-			held |= w->path[i].nb_held;
-		}
+		for (i = 0; i < nb_paths; i++)
+			got |= path_receive(&w->path[i], w, now);
 		vb_ctr_add(&ctrs->worker.polls, 1);
 		if (unlikely(got == 0))
 			vb_ctr_add(&ctrs->worker.idle_polls, 1);
 
-		/*
-		 * A lone frame (an ARP request) leaves within drain_us, not when a burst fills.
-		 * Nothing held, nothing to time: full bursts left already. After an idle spell
-		 * last_drain is old, so the first frame held leaves at once.
-		 */
-		if (held != 0) {
-			now = vb_pass_now(&clk);
-			if (now - last_drain >= drain_tsc) {
-				for (i = 0; i < nb_paths; i++)
-					if (w->path[i].nb_held != 0)
-						path_flush(&w->path[i]);
-				last_drain = now;
-			}
+		/* A lone frame (an ARP request) leaves within drain_us, not when a burst fills. */
+		if (now - last_drain >= drain_tsc) {
+			for (i = 0; i < nb_paths; i++)
+				if (w->path[i].nb_held != 0)
+					path_flush(&w->path[i]);
+			last_drain = now;
 		}
 	}
 

@@ -13,9 +13,6 @@
 
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
-#ifdef __SSE4_1__
-#include <smmintrin.h>
-#endif
 
 #include "capture.h"
 #include "classify.h"
@@ -65,86 +62,6 @@ struct vb_fwd_capture {
 	const struct vb_filter *mirror_filter;
 	const struct vb_filter *sample_filter;	/* needs the classifier's sample rings */
 };
-
-/*
- * vb_fwd_fast_pass's per-frame part, frames first..first+nb-1 of pkts: the rare group with a
- * frame that is not plain, and the end of a burst. Out of line, so that the loop over the
- * groups keeps its registers for the groups.
- */
-static __rte_unused __rte_noinline unsigned int
-vb_fwd_fast_frames(struct rte_mbuf *const *pkts, unsigned int first, unsigned int nb,
-		   uint8_t *slow_idx, unsigned int nb_slow)
-{
-	unsigned int i;
-
-	for (i = first; i < first + nb; i++) {
-		const struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(!vb_cls_fast(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)))
-			slow_idx[nb_slow++] = (uint8_t)i;
-	}
-	return nb_slow;
-}
-
-/*
- * The classifier's fast test (vb_cls_fast) of every frame of a burst, on each frame's first
- * segment, and the burst's bytes (pkt_len) into *bytes: one pass over the mbufs. The index of
- * each frame the test cannot settle goes to slow_idx[], in order; returns how many.
- * nb <= VB_MAX_BURST. Frames go by groups (vb_cls_fast_group); a group with a frame too short
- * or not plain is tested again frame by frame, the rest of the burst too.
- * No prefetch: the frames' loads are independent of each other, so in a loop this short the
- * core has many frames' header loads in flight at once (a prefetch four ahead only added
- * instructions here; a prefetch of the whole burst measured no better, docs/benchmarks.md).
- */
-static inline unsigned int
-vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_idx,
-		 uint64_t *bytes)
-{
-	unsigned int i, k, nb_slow = 0;
-	uint64_t sum = 0;
-
-	for (i = 0; i + VB_CLS_FAST_GROUP <= nb; i += VB_CLS_FAST_GROUP) {
-		struct rte_mbuf *const *group = pkts + i;
-		const uint8_t *frame[VB_CLS_FAST_GROUP];
-		uint64_t group_bytes = 0;
-
-#ifdef __SSE4_1__
-		/* the eight lengths at once: a lane is short when 14 - data_len stays above 0 */
-		__m128i len = _mm_cvtsi32_si128(group[0]->data_len);
-
-		len = _mm_insert_epi16(len, group[1]->data_len, 1);
-		len = _mm_insert_epi16(len, group[2]->data_len, 2);
-		len = _mm_insert_epi16(len, group[3]->data_len, 3);
-		len = _mm_insert_epi16(len, group[4]->data_len, 4);
-		len = _mm_insert_epi16(len, group[5]->data_len, 5);
-		len = _mm_insert_epi16(len, group[6]->data_len, 6);
-		len = _mm_insert_epi16(len, group[7]->data_len, 7);
-		len = _mm_subs_epu16(_mm_set1_epi16(VB_ETH_HLEN), len);
-		if (unlikely(!_mm_testz_si128(len, len)))
-			goto by_frame;
-#else
-		for (k = 0; k < VB_CLS_FAST_GROUP; k++)
-			if (unlikely(group[k]->data_len < VB_ETH_HLEN))
-				goto by_frame;
-#endif
-		for (k = 0; k < VB_CLS_FAST_GROUP; k++) {
-			frame[k] = rte_pktmbuf_mtod(group[k], const uint8_t *);
-			group_bytes += group[k]->pkt_len;
-		}
-		if (likely(vb_cls_fast_group(frame))) {
-			sum += group_bytes;
-			continue;
-		}
-by_frame:
-		for (k = 0; k < VB_CLS_FAST_GROUP; k++)
-			sum += group[k]->pkt_len;
-		nb_slow = vb_fwd_fast_frames(pkts, i, VB_CLS_FAST_GROUP, slow_idx, nb_slow);
-	}
-	for (k = i; k < nb; k++)
-		sum += pkts[k]->pkt_len;
-	*bytes = sum;
-	return i == nb ? nb_slow : vb_fwd_fast_frames(pkts, i, nb - i, slow_idx, nb_slow);
-}
 
 /*
  * Spread every (port, queue) direction over the workers, round robin: direction bp on queue
