@@ -56,16 +56,6 @@ dup_ents_of(void *mem)
 	return (struct vb_way *)((uint8_t *)mem + sizeof(struct vb_duptab_hdr));
 }
 
-/* A way's score for vb_bucket_victim: its age as a signed 48-bit difference (the shifts drop
- * the check bits). */
-static inline int64_t
-dup_way_score(uint64_t w0, uint64_t w1, uint64_t now_hi)
-{
-	int64_t age = (int64_t)(now_hi - (w1 << 16)) >> 16;
-
-	return (w0 | w1) == 0 ? VB_BUCKET_EMPTY : age;
-}
-
 static inline enum vb_dup_verdict
 vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port,
 		 uint64_t now, struct vb_tab_ctrs *ev)
@@ -73,17 +63,19 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 	const struct vb_duptab_hdr *hdr = mem;
 	const uint64_t window = hdr->window;
 	struct vb_way *b;
-	uint64_t key, k[VB_DUPTAB_WAYS], w0, w1, t48 = now & VB_DUP_T48_MASK;
+	struct vb_bucket v;
+	uint64_t key, w0, w1, t48 = now & VB_DUP_T48_MASK;
 	enum vb_dup_verdict verdict = VB_DUP_NEW;
 	unsigned int victim, cross = 0, match;
 
 	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
 	b = dup_ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
 
-	match = vb_bucket_match(b, key, 16, k);
+	vb_bucket_read(b, &v);
+	match = vb_bucket_match(&v, key, 16);
 	if (match != 0) {
 		victim = (unsigned int)__builtin_ctz(match);
-		w0 = k[victim];
+		w0 = vb_bucket_w0(&v, victim);
 		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
 		if (!dup_ent_valid(w0, w1)) {
 			ev->torn++;	/* treated as empty: this sighting is a new one */
@@ -111,15 +103,10 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 		 * an entry is trusted without its check here: a torn entry can only be evicted a
 		 * little early or late, and it gives no verdict, since its key did not match.
 		 */
-		const uint64_t now_hi = now << 16;
 		bool evict;
 
-		victim = vb_bucket_victim(
-			dup_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now_hi),
-			dup_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now_hi),
-			dup_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now_hi),
-			dup_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now_hi),
-			(int64_t)window, &evict);
+		/* the time: w1's low 48 bits */
+		victim = vb_bucket_victim(&v, now, 16, window, &evict);
 		ev->inserts++;
 		if (evict)
 			ev->evictions++;

@@ -56,24 +56,19 @@ mac_bucket_of(void *mem, uint64_t key)
 	return (struct vb_way *)((uint8_t *)mem + vb_mactab_bucket_off(mem, key));
 }
 
-/* A way's score for vb_bucket_victim: its age in time units, signed (ahead: negative). */
-static inline int64_t
-mac_way_score(uint64_t w0, uint64_t w1, uint32_t now)
-{
-	return (w0 | w1) == 0 ? VB_BUCKET_EMPTY : (int64_t)(int32_t)(now - (uint32_t)w1);
-}
-
 /* Learn the source; returns VB_MAC_MOVED when it changed port. */
 static inline uint32_t
 mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_ctrs *ev)
 {
 	const struct vb_mactab_hdr *hdr = mem;
 	struct vb_way *b = mac_bucket_of(mem, key);
-	uint64_t k[VB_MACTAB_WAYS], w1 = 0;
+	struct vb_bucket v;
+	uint64_t w1 = 0;
 	uint32_t age, ret = 0;
 	unsigned int victim, moves = 0, match;
 
-	match = vb_bucket_match(b, key, 0, k);
+	vb_bucket_read(b, &v);
+	match = vb_bucket_match(&v, key, 0);
 	if (match != 0) {
 		victim = (unsigned int)__builtin_ctz(match);
 		w1 = __atomic_load_n(&b[victim].w1, __ATOMIC_RELAXED);
@@ -106,12 +101,8 @@ mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_
 		 */
 		bool evict;
 
-		victim = vb_bucket_victim(
-			mac_way_score(k[0], __atomic_load_n(&b[0].w1, __ATOMIC_RELAXED), now),
-			mac_way_score(k[1], __atomic_load_n(&b[1].w1, __ATOMIC_RELAXED), now),
-			mac_way_score(k[2], __atomic_load_n(&b[2].w1, __ATOMIC_RELAXED), now),
-			mac_way_score(k[3], __atomic_load_n(&b[3].w1, __ATOMIC_RELAXED), now),
-			hdr->ageing, &evict);
+		/* the time: w1's low 32 bits */
+		victim = vb_bucket_victim(&v, now, 32, hdr->ageing, &evict);
 		ev->inserts++;
 		if (evict)
 			ev->evictions++;
