@@ -108,6 +108,25 @@ load64(const uint8_t *p)
 	return v;
 }
 
+/* The kind of a well-formed Ethernet/IPv4 ARP body p (28 bytes readable). */
+static inline uint8_t
+arp_kind(const uint8_t *p)
+{
+	uint32_t spa = load32(p + 14), tpa = load32(p + 24);
+	bool same = spa == tpa;
+
+	switch (be16(p + 6)) {
+	case 1:
+		if (spa == 0)
+			return VB_ARP_PROBE;
+		return same ? VB_ARP_ANNOUNCE : VB_ARP_REQUEST;
+	case 2:
+		return same ? VB_ARP_GRATUITOUS : VB_ARP_REPLY;
+	default:
+		return VB_ARP_OTHER;
+	}
+}
+
 /*
  * p: the ARP body, n bytes of it readable. full: also copy the addresses out (what readers
  * show); the datapath only needs the kind, which it takes from the frame's bytes.
@@ -115,10 +134,6 @@ load64(const uint8_t *p)
 static inline void
 parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out, bool full)
 {
-	uint32_t spa, tpa;
-	uint16_t op;
-	bool same;
-
 	out->flags |= VB_CLS_ARP;
 	/* htype 1, ptype 0x0800, hlen 6, plen 4: two loads and two compares, in frame order */
 	if (n < ARP_BODY_LEN || load32(p) != RTE_BE32(0x00010800) ||
@@ -127,31 +142,14 @@ parse_arp(const uint8_t *p, uint32_t n, struct vb_cls *out, bool full)
 		out->flags |= VB_CLS_MALFORMED;
 		return;
 	}
-	op = be16(p + 6);
 	if (full) {
-		out->arp_op = op;
+		out->arp_op = be16(p + 6);
 		memcpy(out->arp_sha, p + 8, 6);
 		memcpy(out->arp_spa, p + 14, 4);
 		memcpy(out->arp_tha, p + 18, 6);
 		memcpy(out->arp_tpa, p + 24, 4);
 	}
-	spa = load32(p + 14);
-	tpa = load32(p + 24);
-	same = spa == tpa;
-	switch (op) {
-	case 1:
-		if (spa == 0)
-			out->arp = VB_ARP_PROBE;
-		else
-			out->arp = same ? VB_ARP_ANNOUNCE : VB_ARP_REQUEST;
-		break;
-	case 2:
-		out->arp = same ? VB_ARP_GRATUITOUS : VB_ARP_REPLY;
-		break;
-	default:
-		out->arp = VB_ARP_OTHER;
-		break;
-	}
+	out->arp = arp_kind(p);
 }
 
 /* p: the IPv6 header, n bytes of it readable. full: as for parse_arp. */
@@ -408,6 +406,8 @@ static inline void
 chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigned int n,
 	    struct cls_work *w)
 {
+	const uint32_t dup_keyed = ctx->duptab != NULL ? DUP_KEYED : 0;
+	const bool mac = ctx->mactab != NULL;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -416,11 +416,25 @@ chunk_parse(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, unsigne
 		struct vb_cls c;
 		uint32_t f;
 
+		/*
+		 * A storm's frame: untagged Ethernet/IPv4 ARP to broadcast, the whole body there.
+		 * What parse_frame finds in it, read with three loads: the destination, and
+		 * EtherType, htype, ptype, hlen and plen as one word.
+		 */
+		if (len >= VB_ETH_HLEN + ARP_BODY_LEN &&
+		    (load64(frame) | RTE_BE64(UINT64_C(0xffff))) == UINT64_MAX &&
+		    load64(frame + VB_ETH_TYPE_OFF) == RTE_BE64(UINT64_C(0x0806000108000604))) {
+			w[i].f = VB_CLS_BCAST | VB_CLS_ARP | dup_keyed;
+			w[i].kinds = (uint32_t)arp_kind(frame + VB_ETH_HLEN) << RUN_ARP_SHIFT;
+			w[i].src_key = mac ? vb_mactab_key(frame + VB_ETH_SRC_OFF, 0, ctx->pair) :
+					     VB_MAC_NO_KEY;
+			w[i].dst_key = VB_MAC_NO_KEY;	/* a group address */
+			continue;
+		}
 		f = parse_frame(frame, len, &c, false);
-		if ((f & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0 && len >= VB_ETH_HLEN &&
-		    ctx->duptab != NULL)
-			f |= DUP_KEYED;
-		if (len >= VB_ETH_HLEN && ctx->mactab != NULL) {
+		if ((f & (VB_CLS_BCAST | VB_CLS_MCAST)) != 0 && len >= VB_ETH_HLEN)
+			f |= dup_keyed;
+		if (len >= VB_ETH_HLEN && mac) {
 			uint16_t vlan = c.nb_vlan > 0 ? c.vlan[0] : 0;
 
 			w[i].src_key = vb_mactab_key(frame + VB_ETH_SRC_OFF, vlan, ctx->pair);
