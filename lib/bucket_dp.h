@@ -85,6 +85,24 @@ vb_bucket_w0(const struct vb_bucket *v, unsigned int i)
 }
 
 /*
+ * Write way b: both words in one 16-byte store where vectors are used, so that the next
+ * frame's vb_bucket_read of the same bucket (a duplicate, a storm from one host) takes the
+ * way from the store as it is, where two 8-byte stores would make its load wait until they
+ * reach the cache. A reader may still see the words of two different writes (another lcore
+ * reads between them on another CPU): the tables' checks catch it as before.
+ */
+static inline void
+vb_way_store(struct vb_way *b, uint64_t w0, uint64_t w1)
+{
+#ifdef VB_BUCKET_SSE
+	_mm_store_si128((__m128i *)(void *)b, _mm_set_epi64x((int64_t)w1, (int64_t)w0));
+#else
+	__atomic_store_n(&b->w0, w0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->w1, w1, __ATOMIC_RELAXED);
+#endif
+}
+
+/*
  * The ways whose key word equals key above its low `shift` bits, as bits 0-3. The keys
  * first, all four: only the key's own entry is worth its check. An empty way is nobody's
  * entry, even for the key that its zero words would match.

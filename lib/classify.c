@@ -472,11 +472,15 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 	struct vb_cls_ctrs *k = ctx->ctrs;
 	struct cls_work w[CLS_CHUNK];
 	struct vb_tab_ctrs dev = { 0 }, mev = { 0 };
+	/* the context in registers: the tables' stores could alias it */
+	void *const duptab = ctx->duptab, *const mactab = ctx->mactab, *const samples = ctx->samples;
+	const uint32_t sample_mask = ctx->sample_mask;
+	const uint8_t rx_port = ctx->rx_port, tx_port = ctx->tx_port;
 	/* the MAC keys of the frame before; before the first, "none", for which m is 0 */
 	uint64_t prev_src = VB_MAC_NO_KEY, prev_dst = VB_MAC_NO_KEY;
 	uint64_t suppressed = 0, run_n = 0;
 	uint32_t run_sig = 0, m = 0;
-	bool sample_open = ctx->samples != NULL;
+	bool sample_open = samples != NULL;
 	unsigned int base, i, n;
 
 	for (base = 0; base < nb; base += n) {
@@ -488,9 +492,8 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 			uint32_t f = w[i].f, sig;
 
 			if (f & DUP_KEYED)
-				f |= dup_flag[vb_duptab_lookup(ctx->duptab, w[i].dup_h, pk->pkt_len,
-							       ctx->rx_port, ctx->tx_port, now,
-							       &dev)];
+				f |= dup_flag[vb_duptab_lookup(duptab, w[i].dup_h, pk->pkt_len,
+							       rx_port, tx_port, now, &dev)];
 			/*
 			 * m: the MAC table's answer. A frame with the same keys as the frame just
 			 * before it (a storm from one host, a flow) finds the table as that frame
@@ -500,8 +503,8 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 			 */
 			if (w[i].src_key != prev_src || w[i].dst_key != prev_dst) {
 				m = (w[i].src_key & w[i].dst_key) == VB_MAC_NO_KEY ? 0 :
-				    vb_mactab_lookup(ctx->mactab, w[i].dst_key, w[i].src_key,
-						     ctx->rx_port, now, &mev);
+				    vb_mactab_lookup(mactab, w[i].dst_key, w[i].src_key, rx_port,
+						     now, &mev);
 				prev_src = w[i].src_key;
 				prev_dst = w[i].dst_key;
 			} else {
@@ -513,12 +516,14 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 			 * refuses, it refuses the rest of the burst, which is then counted as
 			 * suppressed without a call and without a look at the frame.
 			 */
-			if ((f & ctx->sample_mask) != 0 && sample_open)
-				sample_open = vb_sample_put(ctx->samples, now, f, ctx->rx_port,
-							    ctx->rx_queue, pk->data, pk->len,
-							    pk->pkt_len);
-			else if ((f & ctx->sample_mask) != 0 && ctx->samples != NULL)
-				suppressed++;
+			if ((f & sample_mask) != 0 && samples != NULL) {
+				if (sample_open)
+					sample_open = vb_sample_put(samples, now, f, rx_port,
+								    ctx->rx_queue, pk->data, pk->len,
+								    pk->pkt_len);
+				else
+					suppressed++;
+			}
 			sig = f | w[i].kinds;
 			if (sig != run_sig) {
 				if (run_n != 0)
@@ -535,7 +540,7 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 	add_tab_ctrs(&k->dup_inserts, &k->dup_evictions, &k->dup_torn, &dev);
 	add_tab_ctrs(&k->mac_inserts, &k->mac_evictions, &k->mac_torn, &mev);
 	if (suppressed != 0)
-		vb_sample_suppressed(ctx->samples, suppressed);
+		vb_sample_suppressed(samples, suppressed);
 }
 
 uint32_t

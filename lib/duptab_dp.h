@@ -4,7 +4,7 @@
  * (lib/classify.c) only: one call less per frame, and the compiler schedules a burst's
  * lookups together. duptab.h has the contract; duptab.c the rest.
  *
- * Entry layout (two 64-bit words, each stored and loaded with one relaxed atomic access):
+ * Entry layout (two 64-bit words, stored together and loaded each whole, bucket_dp.h):
  *   w0: tag (32, high hash bits) | pkt_len (16) | last rx port (8) | crossings (8)
  *   w1: check (16) | TSC of the last sighting, low 48 bits
  * The check covers w0 and the time, so an entry whose words come from two different writes
@@ -112,8 +112,7 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 			ev->evictions++;
 	}
 	w0 = key | (uint64_t)rx_port << 8 | cross;
-	__atomic_store_n(&b[victim].w0, w0, __ATOMIC_RELAXED);
-	__atomic_store_n(&b[victim].w1, dup_ent_check(w0, t48) << 48 | t48, __ATOMIC_RELAXED);
+	vb_way_store(&b[victim], w0, dup_ent_check(w0, t48) << 48 | t48);
 	return verdict;
 }
 

@@ -22,7 +22,7 @@
  * A known MAC on the same port is rewritten only when its time is stale by
  * more than ageing/8, so steady traffic does not bounce the cache line between lcores.
  *
- * Races accepted: as in duptab.h. Two relaxed 64-bit stores per update; a torn entry fails
+ * Races accepted: as in duptab.h. Two 64-bit words per update; a torn entry fails
  * its 16-bit check (probability 1 - 2^-16) and is treated as absent (a move or a
  * would-be-filtered frame missed, never invented from a torn entry, since the port and key
  * are checked together). Concurrent updates of one bucket may lose one (last writer wins):

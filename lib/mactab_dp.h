@@ -107,8 +107,7 @@ mac_learn(void *mem, uint64_t key, uint8_t rx_port, uint32_t now, struct vb_tab_
 		if (evict)
 			ev->evictions++;
 	}
-	__atomic_store_n(&b[victim].w0, key, __ATOMIC_RELAXED);
-	__atomic_store_n(&b[victim].w1, mac_ent_w1(key, now, rx_port, moves), __ATOMIC_RELAXED);
+	vb_way_store(&b[victim], key, mac_ent_w1(key, now, rx_port, moves));
 	return ret;
 }
 
