@@ -476,6 +476,9 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 	void *const duptab = ctx->duptab, *const mactab = ctx->mactab, *const samples = ctx->samples;
 	const uint32_t sample_mask = ctx->sample_mask;
 	const uint8_t rx_port = ctx->rx_port, tx_port = ctx->tx_port;
+	const struct vb_duptab_hdr dup_hdr = duptab != NULL ? *(const struct vb_duptab_hdr *)duptab :
+					     (struct vb_duptab_hdr){ .magic = 0 };
+	struct vb_way *const dup_ents = duptab != NULL ? dup_ents_of(duptab) : NULL;
 	/* the MAC keys of the frame before; before the first, "none", for which m is 0 */
 	uint64_t prev_src = VB_MAC_NO_KEY, prev_dst = VB_MAC_NO_KEY;
 	uint64_t suppressed = 0, run_n = 0;
@@ -492,8 +495,9 @@ vb_cls_burst_slow(const struct vb_cls_ctx *ctx, const struct vb_cls_pkt *pkts, u
 			uint32_t f = w[i].f, sig;
 
 			if (f & DUP_KEYED)
-				f |= dup_flag[vb_duptab_lookup(duptab, w[i].dup_h, pk->pkt_len,
-							       rx_port, tx_port, now, &dev)];
+				f |= dup_flag[vb_duptab_lookup_in(&dup_hdr, dup_ents, w[i].dup_h,
+								  pk->pkt_len, rx_port, tx_port,
+								  now, &dev)];
 			/*
 			 * m: the MAC table's answer. A frame with the same keys as the frame just
 			 * before it (a storm from one host, a flow) finds the table as that frame

@@ -56,11 +56,16 @@ dup_ents_of(void *mem)
 	return (struct vb_way *)((uint8_t *)mem + sizeof(struct vb_duptab_hdr));
 }
 
+/*
+ * The lookup of the table whose entries are ents, its header read from hdr: a copy that the
+ * caller made once per burst can stay in registers, where the table's own header would be
+ * read again after every write to the table (the compiler cannot tell they do not overlap).
+ */
 static inline enum vb_dup_verdict
-vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port,
-		 uint64_t now, struct vb_tab_ctrs *ev)
+vb_duptab_lookup_in(const struct vb_duptab_hdr *hdr, struct vb_way *ents, uint64_t h,
+		    uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port, uint64_t now,
+		    struct vb_tab_ctrs *ev)
 {
-	const struct vb_duptab_hdr *hdr = mem;
 	const uint64_t window = hdr->window;
 	struct vb_way *b;
 	struct vb_bucket v;
@@ -69,7 +74,7 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 	unsigned int victim, cross = 0, match;
 
 	key = (h >> 32) << 32 | (uint64_t)(pkt_len & 0xffff) << 16;
-	b = dup_ents_of(mem) + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
+	b = ents + (size_t)(h & hdr->bucket_mask) * VB_DUPTAB_WAYS;
 
 	vb_bucket_read(b, &v);
 	match = vb_bucket_match(&v, key, 16);
@@ -114,6 +119,13 @@ vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8
 	w0 = key | (uint64_t)rx_port << 8 | cross;
 	vb_way_store(&b[victim], w0, dup_ent_check(w0, t48) << 48 | t48);
 	return verdict;
+}
+
+static inline enum vb_dup_verdict
+vb_duptab_lookup(void *mem, uint64_t h, uint32_t pkt_len, uint8_t rx_port, uint8_t tx_port,
+		 uint64_t now, struct vb_tab_ctrs *ev)
+{
+	return vb_duptab_lookup_in(mem, dup_ents_of(mem), h, pkt_len, rx_port, tx_port, now, ev);
 }
 
 #endif /* VB_DUPTAB_DP_H */
