@@ -5,11 +5,8 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_prefetch.h>
 
 #include "fwd.h"
-
-#define PREFETCH_AHEAD	4	/* frames whose headers are fetched before the classifier needs them */
 
 /* Set by a signal handler, read by every worker: the one flag the house style allows. */
 static bool vb_quit;
@@ -160,78 +157,98 @@ path_flush(struct vb_path *p)
 }
 
 /*
- * The fast path of one frame of a burst: a plain frame is done; any other is added to slow[]
- * (its index to slow_idx[]) for vb_cls_burst_slow. Returns the frame's bytes.
+ * The rest of a burst's classification, out of line: the frames the fast pass could not
+ * settle (slow_idx[], nb_slow of them) at once through vb_cls_burst_slow, so that their table
+ * lookups overlap; then, with a sample filter, every frame that matches it is sampled, once.
  */
-static inline uint32_t
-fast_or_collect(const struct rte_mbuf *m, int i, bool all_slow, struct vb_cls_pkt *slow,
-		uint8_t *slow_idx, unsigned int *nb_slow)
-{
-	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-
-	if (unlikely(all_slow) || unlikely(!vb_cls_fast(frame, m->data_len))) {
-		slow[*nb_slow] = (struct vb_cls_pkt){
-			.data = frame, .len = m->data_len, .pkt_len = m->pkt_len,
-		};
-		slow_idx[(*nb_slow)++] = (uint8_t)i;
-	}
-	return m->pkt_len;
-}
-
-/*
- * Let the classifier read every frame of a burst (it never changes one): the fast path over
- * the whole burst first, fetching headers a few frames ahead, collecting the frames it cannot
- * settle; then those at once (vb_cls_burst_slow), so their table lookups overlap. Frames that
- * match the sample filter are sampled too, once. Returns the burst's bytes.
- */
-static inline uint64_t
-classify_burst(struct vb_path *p, struct rte_mbuf **pkts, uint16_t nb, uint64_t now)
+static void __rte_noinline
+classify_rest(struct vb_path *p, struct rte_mbuf *const *pkts, uint16_t nb,
+	      const uint8_t *slow_idx, unsigned int nb_slow,
+	      const struct vb_filter *sample_filter, uint64_t now)
 {
 	const struct vb_cls_ctx *cls = &p->cls;
-	/*
-	 * Read once per burst: the classifier's calls could alias p, and a reload (lib/live.c)
-	 * may publish another filter at any time; the old one lives until our next pass.
-	 */
-	const struct vb_filter *sample_filter = __atomic_load_n(&p->sample_filter,
-								 __ATOMIC_ACQUIRE);
-	/* --mac-unicast on: every frame goes to the MAC table (read once, not per frame) */
-	const bool all_slow = cls->mac_unicast != 0;
 	struct vb_cls_pkt slow[VB_MAX_BURST];
 	uint32_t flags[VB_MAX_BURST];
-	uint8_t slow_idx[VB_MAX_BURST];
-	uint64_t bytes = 0, sampled = 0;
-	unsigned int nb_slow = 0, j;
-	int i;
+	uint64_t sampled = 0;
+	unsigned int i, j;
 
-	for (i = 0; i < PREFETCH_AHEAD && i < nb; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	/* two loops, so that the frames with a frame to fetch ahead test nothing for it */
-	for (i = 0; i + PREFETCH_AHEAD < nb; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
+	for (j = 0; j < nb_slow; j++) {
+		const struct rte_mbuf *m = pkts[slow_idx[j]];
+
+		slow[j] = (struct vb_cls_pkt){
+			.data = rte_pktmbuf_mtod(m, const uint8_t *),
+			.len = m->data_len,
+			.pkt_len = m->pkt_len,
+		};
 	}
-	for (; i < nb; i++)
-		bytes += fast_or_collect(pkts[i], i, all_slow, slow, slow_idx, &nb_slow);
 	if (nb_slow != 0)
 		vb_cls_burst_slow(cls, slow, nb_slow, now, flags);
-	if (unlikely(sample_filter != NULL)) {
-		for (i = 0, j = 0; i < nb; i++) {
-			struct rte_mbuf *m = pkts[i];
-			uint32_t f = 0;
+	if (sample_filter == NULL)
+		return;
+	for (i = 0, j = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t f = 0;
 
-			if (j < nb_slow && slow_idx[j] == i)
-				f = flags[j++];
-			if (!vb_filter_match(sample_filter, m))
-				continue;
-			sampled++;
-			if ((f & cls->sample_mask) == 0)
-				vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
-					      cls->rx_queue, rte_pktmbuf_mtod(m, const uint8_t *),
-					      m->data_len, m->pkt_len);
-		}
+		if (j < nb_slow && slow_idx[j] == i)
+			f = flags[j++];
+		if (!vb_filter_match(sample_filter, m))
+			continue;
+		sampled++;
+		if ((f & cls->sample_mask) == 0)
+			vb_sample_put(cls->samples, now, f | VB_CLS_FILTER, cls->rx_port,
+				      cls->rx_queue, rte_pktmbuf_mtod(m, const uint8_t *),
+				      m->data_len, m->pkt_len);
 	}
 	if (sampled != 0)
 		vb_ctr_add(&p->cap->sample_matched, sampled);
+}
+
+/*
+ * Let the classifier read every frame of a burst (it never changes one): its fast test and
+ * the bytes in one pass (vb_fwd_fast_pass), the rest out of line only when a frame needs the
+ * slow path or a sample filter is set. Returns the burst's bytes.
+ */
+static __rte_always_inline uint64_t
+classify_burst(struct vb_path *p, struct rte_mbuf *const *pkts, uint16_t nb, uint64_t now)
+{
+	/*
+	 * Read once per burst: a reload (lib/live.c) may publish another filter at any time;
+	 * the old one lives until our next pass.
+	 */
+	const struct vb_filter *sample_filter = __atomic_load_n(&p->sample_filter,
+								 __ATOMIC_ACQUIRE);
+	uint8_t slow_idx[VB_MAX_BURST];
+	unsigned int nb_slow;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	if (likely(p->cls.mac_unicast == 0)) {
+		nb_slow = vb_fwd_fast_pass(pkts, nb, slow_idx, &bytes);
+	} else {
+		/* --mac-unicast on: every frame goes to the MAC table */
+		for (i = 0; i < nb; i++) {
+			bytes += pkts[i]->pkt_len;
+			slow_idx[i] = (uint8_t)i;
+		}
+		nb_slow = nb;
+	}
+	if (unlikely(nb_slow != 0) || unlikely(sample_filter != NULL))
+		classify_rest(p, pkts, nb, slow_idx, nb_slow, sample_filter, now);
+	return bytes;
+}
+
+/* The bytes of a burst, with the classifier off: four frames a step, as the loop is short. */
+static inline uint64_t
+burst_bytes(struct rte_mbuf *const *pkts, unsigned int nb)
+{
+	uint64_t bytes = 0;
+	unsigned int n;
+
+	for (n = nb / 4; n != 0; n--, pkts += 4)
+		bytes += (uint64_t)pkts[0]->pkt_len + pkts[1]->pkt_len + pkts[2]->pkt_len +
+			 pkts[3]->pkt_len;
+	for (n = nb % 4; n != 0; n--, pkts++)
+		bytes += pkts[0]->pkt_len;
 	return bytes;
 }
 
@@ -302,22 +319,20 @@ policy_burst(struct vb_path *p, const struct vb_worker *w, struct rte_mbuf **pkt
 }
 
 /* Receive a burst into the path's TX buffer; returns the number of frames received. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 {
 	struct rte_mbuf **pkts = &p->held[p->nb_held];
-	uint64_t bytes = 0;
-	uint16_t nb, i;
+	uint64_t bytes;
+	uint16_t nb;
 
 	nb = rte_eth_rx_burst(p->rx_port, p->rx_queue, pkts, w->burst);
 	if (nb == 0)
 		return 0;
-	if (w->classify) {
+	if (w->classify)
 		bytes = classify_burst(p, pkts, nb, now);
-	} else {
-		for (i = 0; i < nb; i++)
-			bytes += pkts[i]->pkt_len;
-	}
+	else
+		bytes = burst_bytes(pkts, nb);
 	vb_ctr_add(&p->ctrs->rx_frames, nb);
 	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
 	if (unlikely(w->policy != NULL))
@@ -345,7 +360,7 @@ vb_fwd_loop(void *arg)
 
 	if (w->qs != NULL)
 		rte_rcu_qsbr_thread_online(w->qs, w->index);
-	while (!vb_fwd_stopping()) {
+	while (!__atomic_load_n(&vb_quit, __ATOMIC_RELAXED)) {
 		/* The top of the pass holds nothing a reload may free: the quiescent state. */
 		if (w->qs != NULL)
 			rte_rcu_qsbr_quiescent(w->qs, w->index);

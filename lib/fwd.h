@@ -13,6 +13,9 @@
 
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
 
 #include "capture.h"
 #include "classify.h"
@@ -62,6 +65,121 @@ struct vb_fwd_capture {
 	const struct vb_filter *mirror_filter;
 	const struct vb_filter *sample_filter;	/* needs the classifier's sample rings */
 };
+
+/*
+ * vb_fwd_fast_pass frame by frame, frames first..first+nb-1 of pkts: a group with a frame
+ * too short to test, the end of a burst, and every frame where SSE4.1 is not there. Out of
+ * line, so that the group loop keeps its registers.
+ */
+static __rte_unused __rte_noinline unsigned int
+vb_fwd_fast_frames(struct rte_mbuf *const *pkts, unsigned int first, unsigned int nb,
+		   uint8_t *slow_idx, unsigned int nb_slow, uint64_t *bytes)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = first; i < first + nb; i++) {
+		const struct rte_mbuf *m = pkts[i];
+
+		sum += m->pkt_len;
+		if (unlikely(!vb_cls_fast(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)))
+			slow_idx[nb_slow++] = (uint8_t)i;
+	}
+	*bytes += sum;
+	return nb_slow;
+}
+
+#define VB_FWD_GROUP	8	/* frames vb_fwd_fast_pass tests at once */
+
+/*
+ * The classifier's fast test (vb_cls_fast: the I/G bit and the EtherType, on the first
+ * segment) of every frame of a burst, and the burst's bytes (pkt_len) added to *bytes, in one
+ * pass over the mbufs. The index of every frame the test cannot settle goes to slow_idx[], in
+ * order; returns how many. nb <= VB_MAX_BURST.
+ *
+ * Eight frames at a time with SSE4.1: their data_len in one vector, checked against the
+ * Ethernet header before any frame byte is read (a group with a shorter frame goes frame by
+ * frame); then their EtherTypes in one vector, compared with the four slow ones, and their
+ * first two bytes in another, whose I/G bit is shifted to the top of its lane: one byte mask
+ * names the frames of the group that need the slow path, with no second look at any. About
+ * half the instructions of vb_cls_fast frame by frame (tests/unit/test_classify.c checks that
+ * both give the same frames and bytes). No prefetch: the loads of a group do not depend on
+ * each other, and a PMD that writes the frames (a NIC's DMA into the cache, net_null copy=1,
+ * net_pcap) leaves them in the cache.
+ */
+static inline unsigned int
+vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_idx,
+		 uint64_t *bytes)
+{
+	unsigned int i = 0, nb_slow = 0;
+#ifdef __SSE4_1__
+	const __m128i hlen = _mm_set1_epi16(VB_ETH_HLEN);
+	const __m128i arp = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_ARP));
+	const __m128i vlan = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_VLAN));
+	const __m128i qinq = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ));
+	const __m128i qinq_old = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ_OLD));
+	uint64_t sum = 0;
+
+	for (; i + VB_FWD_GROUP <= nb; i += VB_FWD_GROUP) {
+		struct rte_mbuf *const *g = pkts + i;
+		__m128i len, et, dst, hit;
+		unsigned int mask;
+
+		/* a lane is too short when 14 - data_len stays above 0 */
+		len = _mm_cvtsi32_si128(g[0]->data_len);
+		len = _mm_insert_epi16(len, g[1]->data_len, 1);
+		len = _mm_insert_epi16(len, g[2]->data_len, 2);
+		len = _mm_insert_epi16(len, g[3]->data_len, 3);
+		len = _mm_insert_epi16(len, g[4]->data_len, 4);
+		len = _mm_insert_epi16(len, g[5]->data_len, 5);
+		len = _mm_insert_epi16(len, g[6]->data_len, 6);
+		len = _mm_insert_epi16(len, g[7]->data_len, 7);
+		if (unlikely(!_mm_testz_si128(_mm_subs_epu16(hlen, len),
+					      _mm_subs_epu16(hlen, len)))) {
+			nb_slow = vb_fwd_fast_frames(pkts, i, VB_FWD_GROUP, slow_idx, nb_slow,
+						     bytes);
+			continue;
+		}
+		/* lane k: frame k's EtherType and its first two bytes, as the frame holds them */
+#define VB_FWD_LANE(k) do { \
+		const uint8_t *f = rte_pktmbuf_mtod(g[k], const uint8_t *); \
+		uint16_t w0, w12; \
+ \
+		memcpy(&w0, f + VB_ETH_DST_OFF, sizeof(w0)); \
+		memcpy(&w12, f + VB_ETH_TYPE_OFF, sizeof(w12)); \
+		dst = _mm_insert_epi16(dst, w0, k); \
+		et = _mm_insert_epi16(et, w12, k); \
+		sum += g[k]->pkt_len; \
+	} while (0)
+		dst = _mm_setzero_si128();
+		et = _mm_setzero_si128();
+		VB_FWD_LANE(0);
+		VB_FWD_LANE(1);
+		VB_FWD_LANE(2);
+		VB_FWD_LANE(3);
+		VB_FWD_LANE(4);
+		VB_FWD_LANE(5);
+		VB_FWD_LANE(6);
+		VB_FWD_LANE(7);
+#undef VB_FWD_LANE
+		hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(et, arp), _mm_cmpeq_epi16(et, vlan)),
+				   _mm_or_si128(_mm_cmpeq_epi16(et, qinq),
+						_mm_cmpeq_epi16(et, qinq_old)));
+		/* byte 0's I/G bit (bit 0 of the little-endian word) to the top of the lane */
+		hit = _mm_or_si128(hit, _mm_slli_epi16(dst, 15));
+		/* bit 2k + 1: lane k's top bit */
+		mask = (unsigned int)_mm_movemask_epi8(hit) & 0xaaaau;
+		while (unlikely(mask != 0)) {
+			slow_idx[nb_slow++] = (uint8_t)(i + (__builtin_ctz(mask) >> 1));
+			mask &= mask - 1;
+		}
+	}
+	*bytes += sum;
+#endif
+	if (i < nb)
+		nb_slow = vb_fwd_fast_frames(pkts, i, nb - i, slow_idx, nb_slow, bytes);
+	return nb_slow;
+}
 
 /*
  * Spread every (port, queue) direction over the workers, round robin: direction bp on queue
