@@ -121,6 +121,7 @@ vb_fwd_plan(const struct vb_config *cfg, struct vb_shm *shm, uint16_t nb_queues,
 static inline void
 path_flush(struct vb_path *p)
 {
+	struct vb_dir_ctrs *ctrs = p->ctrs;
 	uint64_t bytes = p->held_bytes;
 	uint16_t sent;
 
@@ -131,8 +132,8 @@ path_flush(struct vb_path *p)
 	 */
 	if (unlikely(__atomic_load_n(p->tx_down, __ATOMIC_RELAXED))) {
 		rte_pktmbuf_free_bulk(p->held, p->nb_held);
-		vb_ctr_add(&p->ctrs->drop_frames[VB_DROP_PEER_DOWN], p->nb_held);
-		vb_ctr_add(&p->ctrs->drop_bytes[VB_DROP_PEER_DOWN], bytes);
+		vb_ctr_add(&ctrs->drop_frames[VB_DROP_PEER_DOWN], p->nb_held);
+		vb_ctr_add(&ctrs->drop_bytes[VB_DROP_PEER_DOWN], bytes);
 		p->nb_held = 0;
 		p->held_bytes = 0;
 		return;
@@ -146,12 +147,12 @@ path_flush(struct vb_path *p)
 		for (i = sent; i < p->nb_held; i++)
 			lost += p->held[i]->pkt_len;
 		rte_pktmbuf_free_bulk(&p->held[sent], unsent);
-		vb_ctr_add(&p->ctrs->drop_frames[VB_DROP_PEER_FULL], unsent);
-		vb_ctr_add(&p->ctrs->drop_bytes[VB_DROP_PEER_FULL], lost);
+		vb_ctr_add(&ctrs->drop_frames[VB_DROP_PEER_FULL], unsent);
+		vb_ctr_add(&ctrs->drop_bytes[VB_DROP_PEER_FULL], lost);
 		bytes -= lost;
 	}
-	vb_ctr_add(&p->ctrs->tx_frames, sent);
-	vb_ctr_add(&p->ctrs->tx_bytes, bytes);
+	vb_ctr_add(&ctrs->tx_frames, sent);
+	vb_ctr_add(&ctrs->tx_bytes, bytes);
 	p->nb_held = 0;
 	p->held_bytes = 0;
 }
@@ -323,6 +324,7 @@ static __rte_always_inline uint16_t
 path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 {
 	struct rte_mbuf **pkts = &p->held[p->nb_held];
+	struct vb_dir_ctrs *ctrs = p->ctrs;
 	uint64_t bytes;
 	uint16_t nb;
 
@@ -333,8 +335,8 @@ path_receive(struct vb_path *p, const struct vb_worker *w, uint64_t now)
 		bytes = classify_burst(p, pkts, nb, now);
 	else
 		bytes = burst_bytes(pkts, nb);
-	vb_ctr_add(&p->ctrs->rx_frames, nb);
-	vb_ctr_add(&p->ctrs->rx_bytes, bytes);
+	vb_ctr_add(&ctrs->rx_frames, nb);
+	vb_ctr_add(&ctrs->rx_bytes, bytes);
 	if (unlikely(w->policy != NULL))
 		nb = policy_burst(p, w, pkts, nb, now, &bytes);
 	if (unlikely(p->mirror != NULL))

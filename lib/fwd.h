@@ -113,19 +113,18 @@ vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_id
 {
 	unsigned int i = 0, nb_slow = 0;
 #ifdef __SSE4_1__
-	const __m128i hlen = _mm_set1_epi16(VB_ETH_HLEN);
 	const __m128i arp = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_ARP));
 	const __m128i vlan = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_VLAN));
 	const __m128i qinq = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ));
 	const __m128i qinq_old = _mm_set1_epi16((short)RTE_BE16(VB_ETYPE_QINQ_OLD));
+	struct rte_mbuf *const *g = pkts;
+	unsigned int n;
 	uint64_t sum = 0;
 
-	for (; i + VB_FWD_GROUP <= nb; i += VB_FWD_GROUP) {
-		struct rte_mbuf *const *g = pkts + i;
+	for (n = nb / VB_FWD_GROUP; n != 0; n--, g += VB_FWD_GROUP) {
 		__m128i len, et, dst, hit;
 		unsigned int mask;
 
-		/* a lane is too short when 14 - data_len stays above 0 */
 		len = _mm_cvtsi32_si128(g[0]->data_len);
 		len = _mm_insert_epi16(len, g[1]->data_len, 1);
 		len = _mm_insert_epi16(len, g[2]->data_len, 2);
@@ -134,10 +133,10 @@ vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_id
 		len = _mm_insert_epi16(len, g[5]->data_len, 5);
 		len = _mm_insert_epi16(len, g[6]->data_len, 6);
 		len = _mm_insert_epi16(len, g[7]->data_len, 7);
-		if (unlikely(!_mm_testz_si128(_mm_subs_epu16(hlen, len),
-					      _mm_subs_epu16(hlen, len)))) {
-			nb_slow = vb_fwd_fast_frames(pkts, i, VB_FWD_GROUP, slow_idx, nb_slow,
-						     bytes);
+		/* the shortest of the eight: phminposuw leaves it in the low word */
+		if (unlikely((uint16_t)_mm_cvtsi128_si32(_mm_minpos_epu16(len)) < VB_ETH_HLEN)) {
+			nb_slow = vb_fwd_fast_frames(pkts, (unsigned int)(g - pkts), VB_FWD_GROUP,
+						     slow_idx, nb_slow, bytes);
 			continue;
 		}
 		/* lane k: frame k's EtherType and its first two bytes, as the frame holds them */
@@ -151,8 +150,9 @@ vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_id
 		et = _mm_insert_epi16(et, w12, k); \
 		sum += g[k]->pkt_len; \
 	} while (0)
-		dst = _mm_setzero_si128();
-		et = _mm_setzero_si128();
+		/* every lane is written below */
+		dst = _mm_undefined_si128();
+		et = _mm_undefined_si128();
 		VB_FWD_LANE(0);
 		VB_FWD_LANE(1);
 		VB_FWD_LANE(2);
@@ -170,10 +170,11 @@ vb_fwd_fast_pass(struct rte_mbuf *const *pkts, unsigned int nb, uint8_t *slow_id
 		/* bit 2k + 1: lane k's top bit */
 		mask = (unsigned int)_mm_movemask_epi8(hit) & 0xaaaau;
 		while (unlikely(mask != 0)) {
-			slow_idx[nb_slow++] = (uint8_t)(i + (__builtin_ctz(mask) >> 1));
+			slow_idx[nb_slow++] = (uint8_t)((g - pkts) + (__builtin_ctz(mask) >> 1));
 			mask &= mask - 1;
 		}
 	}
+	i = (unsigned int)(g - pkts);
 	*bytes += sum;
 #endif
 	if (i < nb)
