@@ -111,7 +111,7 @@ static inline unsigned int
 vb_bucket_match(const struct vb_bucket *v, uint64_t key, unsigned int shift)
 {
 	const uint64_t mask = UINT64_MAX << shift;
-	unsigned int match, i;
+	unsigned int match;
 
 #ifdef VB_BUCKET_SSE
 	const __m128i m = _mm_set1_epi64x((int64_t)mask), kv = _mm_set1_epi64x((int64_t)(key & mask));
@@ -130,8 +130,9 @@ vb_bucket_match(const struct vb_bucket *v, uint64_t key, unsigned int shift)
 
 		match &= ~empty;
 	}
-	(void)i;
 #else
+	unsigned int i;
+
 	match = 0;
 	for (i = 0; i < VB_BUCKET_WAYS; i++)
 		if (((v->k[i] ^ key) & mask) == 0 && (v->k[i] | v->t[i]) != 0)
