@@ -249,6 +249,38 @@ arm_cleanup_watchdog(uint64_t stop_tsc)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/*
+ * rte_eal_init(), with a base address for DPDK's memory in an ASan build. DPDK's default
+ * base (4 GiB) lies in ASan's shadow gap, so EAL would map its memory wherever the kernel
+ * put it, and a secondary (dpdk-proc-info, dpdk-dumpcap) whose own libraries happen to sit
+ * there cannot attach ("Cannot get a virtual area"): a test that fails one run in a few. At
+ * 32 TiB, in the range ASan leaves to the program and free in an uninstrumented secondary,
+ * the address is fixed again, as it is without ASan. The user's --base-virtaddr wins.
+ */
+static int
+eal_init(int argc, char **argv)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	static char asan_base[] = "--base-virtaddr=0x200000000000";
+	char **args;
+	int i, ret;
+
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--base-virtaddr", strlen("--base-virtaddr")) == 0)
+			return rte_eal_init(argc, argv);
+	args = calloc(argc + 2, sizeof(*args));
+	if (args == NULL)
+		return rte_eal_init(argc, argv);
+	memcpy(args, argv, argc * sizeof(*args));
+	args[argc] = asan_base;
+	ret = rte_eal_init(argc + 1, args);
+	free(args);	/* EAL keeps copies of the strings it needs, not the array */
+	return ret;
+#else
+	return rte_eal_init(argc, argv);
+#endif
+}
+
 /* What to tell the user when EAL refuses to start; returns the exit status. */
 static int
 eal_failed(void)
@@ -377,7 +409,7 @@ main(int argc, char **argv)
 	if (ret != 0)
 		return ret;
 
-	ret = rte_eal_init(eal_argc, argv);
+	ret = eal_init(eal_argc, argv);
 	if (ret < 0) {
 		capture_free(&cap);
 		return eal_failed();
