@@ -104,6 +104,12 @@ sample_primary() {
 		log "$prefix did not start: $(tail -3 "$out/$prefix.log")"
 		return 1
 	fi
+	# EAL opens the socket before vbridge builds its policy (2.3 s at 10,000 rules on
+	# AVX2): vbridge's samples start from its ready line, so the window holds no build.
+	if [ "$(basename "$1")" = vbridge ] && ! vb_wait_ready "$out/$prefix.log" "$child" 60; then
+		log "$prefix never became ready: $(tail -3 "$out/$prefix.log")"
+		return 1
+	fi
 	sleep 1	# past start-up
 	# shellcheck disable=SC2086 # PORTS: a list of port ids
 	python3 "$RATE" --pid "$child" "$prefix" "$seconds" ${PORTS:-} |
