@@ -17,12 +17,11 @@
 # which ASan tolerates), and dpdk-proc-info attaches to an instrumented vbridge: always,
 # since an ASan-built vbridge gives EAL a base address outside ASan's shadow gap (eal_init()
 # in app/vbridge/main.c; without it one attach in a few failed, "Cannot get a virtual
-# area"). Leak
-# checking stays on: vbridge and the tests free what they allocate and end with
+# area"). Leak checking stays on: vbridge and the tests free what they allocate and end with
 # rte_eal_cleanup(); the one leak inside DPDK (a secondary's vdev entries) is suppressed in
 # tests/sanitize/lsan.supp. Every unit and integration test runs (below). b_lundef=false:
-# meson's -Wl,--no-undefined would refuse the
-# sanitizer runtime's symbols that are only resolved at run time.
+# meson's -Wl,--no-undefined would refuse the sanitizer runtime's symbols that are only
+# resolved at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -268,7 +268,7 @@ eal_init(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--base-virtaddr", strlen("--base-virtaddr")) == 0)
 			return rte_eal_init(argc, argv);
-	args = calloc(argc + 2, sizeof(*args));
+	args = calloc(argc + 2, sizeof(*args));	/* the option added, and argv's NULL */
 	if (args == NULL)
 		return rte_eal_init(argc, argv);
 	memcpy(args, argv, argc * sizeof(*args));
